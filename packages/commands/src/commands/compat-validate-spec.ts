@@ -1,0 +1,61 @@
+import { Command, Option } from '@commander-js/extra-typings';
+import { renderSpecValidation, type SpecSummary, type SpecValidationResult } from '@nfd/report';
+import { loadCompatibilitySpec, type SpecIssue } from '@nfd/spec';
+import type { CommandContext } from '../context.ts';
+import { readInput } from '../read-input.ts';
+import { colorEnabled } from '../terminal.ts';
+
+const FORMATS = ['text', 'json', 'yaml'] as const;
+
+export function compatValidateSpecCommand(ctx: CommandContext): Command {
+  const name = ctx.host.displayName;
+  return new Command('validate-spec')
+    .description('Check an image compatibility spec file: schema, version, rules and match expressions')
+    .requiredOption('--spec <file>', 'the spec to check (YAML or JSON; - reads stdin)')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(FORMATS).default('text' as const))
+    .option('--strict', 'count warnings as errors', false)
+    .addHelpText(
+      'after',
+      `
+Every problem is reported at once, each as file:line:column, the field path and what was expected.
+Exit status: 0 valid, 1 invalid, 2 usage error or unreadable file.
+
+Examples:
+  ${name} compat validate-spec --spec spec.yaml
+  ${name} compat validate-spec --spec spec.yaml -o json
+  cat spec.yaml | ${name} compat validate-spec --spec -`,
+    )
+    .action(async (options) => {
+      const source = await readInput(ctx.host, options.spec);
+      const result = validateSpecSource(source, options.spec, options.strict);
+      const color = options.output === 'text' && colorEnabled(ctx.host.stdout, ctx.host.env);
+      ctx.host.stdout.write(renderSpecValidation(result, options.output, { color }));
+      ctx.exitCode = result.valid ? 0 : 1;
+    });
+}
+
+/** Loads and checks one spec; with `strict`, warnings make it invalid too. */
+export function validateSpecSource(source: string, file: string, strict: boolean): SpecValidationResult {
+  const loaded = loadCompatibilitySpec(source, { file, check: true });
+  let issues: SpecIssue[];
+  let summary: SpecSummary | null = null;
+  if (loaded.ok) {
+    issues = [...loaded.warnings];
+    const first = loaded.documents[0];
+    summary = {
+      version: first === undefined ? '' : first.value.version,
+      documents: loaded.documents.length,
+      compatibilities: sum(loaded.documents.map((doc) => doc.value.compatibilities.length)),
+      rules: sum(loaded.documents.flatMap((doc) => doc.value.compatibilities.map((set) => set.rules.length))),
+    };
+  } else {
+    issues = [...loaded.issues];
+  }
+  issues.sort((a, b) => a.line - b.line || a.column - b.column);
+  const valid = !issues.some((issue) => issue.severity === 'error' || strict);
+  return { file, valid, issues, summary: valid ? summary : null, source };
+}
+
+function sum(values: number[]): number {
+  return values.reduce((total, value) => total + value, 0);
+}

@@ -1,0 +1,9 @@
+import { Command } from '@commander-js/extra-typings';
+import type { CommandContext } from '../context.ts';
+import { compatValidateSpecCommand } from './compat-validate-spec.ts';
+
+export function compatCommand(ctx: CommandContext): Command {
+  return new Command('compat')
+    .description('Image compatibility: check specs and the artifacts that carry them')
+    .addCommand(compatValidateSpecCommand(ctx));
+}

@@ -1,0 +1,82 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The oldest Node the apps run on (commander 15 and undici 8 need it). */
+export const MIN_NODE: readonly [number, number] = [22, 12];
+
+export function isSupportedNode(version: string): boolean {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  return major > MIN_NODE[0] || (major === MIN_NODE[0] && minor >= MIN_NODE[1]);
+}
+
+/** The identity an app runs the tree as (the same fields as AppIdentity, kept import-free here). */
+export interface LaunchIdentity {
+  displayName: 'nfd' | 'kubectl nfd';
+  version: string;
+  kube: boolean;
+}
+
+/**
+ * An app's entry: on a supported Node, loads the command tree (through `load`, so the bundler
+ * keeps it in a chunk of its own) and runs it on this process; otherwise relaunches (below).
+ * Sets process.exitCode.
+ */
+export async function launchApp(
+  entryUrl: string,
+  app: LaunchIdentity,
+  load: () => Promise<{ runProcess(app: LaunchIdentity): Promise<number> }>,
+): Promise<void> {
+  const relaunched = relaunchOnSupportedNode(entryUrl, process.argv[1]);
+  if (relaunched !== undefined) {
+    process.exitCode = relaunched;
+    return;
+  }
+  const { runProcess } = await load();
+  process.exitCode = await runProcess(app);
+}
+
+/**
+ * Keeps a bin usable from PATH on a machine whose default Node is too old: when this Node is
+ * older than MIN_NODE, runs the same command with the Node of the nearest `node_modules/.bin/node`
+ * (the workspace's pinned Node 24) and returns its exit status. Returns undefined when this Node
+ * is fine. This module loads nothing that needs a newer Node.
+ */
+export function relaunchOnSupportedNode(entryUrl: string, script: string | undefined): number | undefined {
+  if (isSupportedNode(process.versions.node)) return undefined;
+  const node = findWorkspaceNode(dirname(fileURLToPath(entryUrl)));
+  if (node === undefined || script === undefined) {
+    process.stderr.write(
+      `error: this tool needs Node >= ${MIN_NODE.join('.')}; this is Node ${process.versions.node}\n` +
+        'hint: install Node 24 (or run `pnpm install` in the nfd-ts workspace, which provides it)\n',
+    );
+    return 2;
+  }
+  const child = spawnSync(node, [script, ...process.argv.slice(2)], { stdio: 'inherit' });
+  if (child.error !== undefined) {
+    process.stderr.write(`error: cannot run ${node}: ${child.error.message}\n`);
+    return 2;
+  }
+  if (child.signal !== null) return 128 + signalNumber(child.signal);
+  return child.status ?? 2;
+}
+
+function findWorkspaceNode(from: string): string | undefined {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'node_modules', '.bin', 'node');
+    if (existsSync(candidate)) return candidate;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+function signalNumber(signal: NodeJS.Signals): number {
+  const numbers: Partial<Record<NodeJS.Signals, number>> = {
+    SIGHUP: 1,
+    SIGINT: 2,
+    SIGQUIT: 3,
+    SIGKILL: 9,
+    SIGTERM: 15,
+  };
+  return numbers[signal] ?? 1;
+}

@@ -1,0 +1,131 @@
+import { Command, CommanderError, type CommandUnknownOpts } from '@commander-js/extra-typings';
+import { NfdError } from '@nfd/spec';
+import { compatCommand } from './commands/compat.ts';
+import { type CommandContext, createContext } from './context.ts';
+import type { CliHost } from './host.ts';
+import { createLogger } from './terminal.ts';
+
+/** Exit statuses: 0 success or compatible, 1 a clean "no", 2 usage or runtime error. */
+export const EXIT_OK = 0;
+export const EXIT_NO = 1;
+export const EXIT_ERROR = 2;
+
+/** Help is wrapped to the terminal, or to this width when not on one (stable in files and tests). */
+const HELP_WIDTH = 100;
+
+/**
+ * Builds the one command tree both binaries run. A fresh program per run: commander keeps parse
+ * state on its commands.
+ */
+export function createProgram(
+  host: CliHost,
+  ctx: CommandContext = createContext(host, () => false),
+): CommandUnknownOpts {
+  const program: CommandUnknownOpts = new Command(host.displayName)
+    .description(
+      host.kube
+        ? 'Check NodeFeatureRules and image compatibility specs against the nodes of a cluster.'
+        : 'Check NodeFeatureRules and image compatibility specs against nodes.',
+    )
+    .version(host.version, '--version', 'print the version')
+    .option('--debug', 'print debug details and stack traces on stderr', false)
+    .helpCommand(false)
+    .addCommand(compatCommand(ctx))
+    .addHelpText(
+      'after',
+      `
+Examples:
+  ${host.displayName} compat validate-spec --spec spec.yaml
+  ${host.displayName} help compat validate-spec`,
+    );
+  program.addCommand(helpCommand(program));
+  for (const command of walk(program)) configureCommand(command, host);
+  return program;
+}
+
+/** `help [command...]`: help for any command of the tree, nested ones included. */
+function helpCommand(program: CommandUnknownOpts): CommandUnknownOpts {
+  return new Command('help')
+    .description('show help for a command')
+    .argument('[command...]', 'the command, e.g. "compat validate-spec"')
+    .action((names) => {
+      let target: CommandUnknownOpts = program;
+      for (const name of names) {
+        const next = target.commands.find((c) => c.name() === name || c.aliases().includes(name));
+        if (next === undefined) {
+          const known = target.commands.map((c) => c.name()).join(', ');
+          throw new NfdError('USAGE', `unknown command "${[...commandPath(target), name].join(' ')}"`, {
+            hint: `commands here: ${known}`,
+          });
+        }
+        target = next;
+      }
+      target.outputHelp();
+    });
+}
+
+function configureCommand(command: CommandUnknownOpts, host: CliHost): void {
+  command
+    .helpOption('-h, --help', 'show help')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => host.stdout.write(text),
+      writeErr: (text) => host.stderr.write(text),
+      getOutHelpWidth: () => (host.stdout.isTTY === true ? (host.stdout.columns ?? HELP_WIDTH) : HELP_WIDTH),
+      getErrHelpWidth: () => (host.stderr.isTTY === true ? (host.stderr.columns ?? HELP_WIDTH) : HELP_WIDTH),
+      getOutHasColors: () => false,
+      getErrHasColors: () => false,
+    })
+    .showHelpAfterError(`(run '${commandPath(command).join(' ')} --help' for usage)`)
+    .showSuggestionAfterError(true)
+    .allowExcessArguments(false);
+}
+
+function* walk(command: CommandUnknownOpts): Generator<CommandUnknownOpts> {
+  yield command;
+  for (const child of command.commands) yield* walk(child);
+}
+
+function commandPath(command: CommandUnknownOpts): string[] {
+  const names: string[] = [];
+  for (let c: CommandUnknownOpts | null = command; c !== null; c = c.parent) names.unshift(c.name());
+  return names;
+}
+
+/** Every command of the tree with its full name, depth first, for reference docs and tests. */
+export function listCommands(program: CommandUnknownOpts): { name: string; command: CommandUnknownOpts }[] {
+  return [...walk(program)].map((command) => ({ name: commandPath(command).join(' '), command }));
+}
+
+/**
+ * Runs the command tree on `args` (argv without node and script) and returns the exit status.
+ * This is the one place where errors become output.
+ */
+export async function runCli(host: CliHost, args: readonly string[]): Promise<number> {
+  let debug = args.includes('--debug');
+  const ctx = createContext(host, () => debug);
+  const program = createProgram(host, ctx);
+  try {
+    await program.parseAsync([...args], { from: 'user' });
+    debug = (program.opts() as { debug?: boolean }).debug === true;
+    return ctx.exitCode;
+  } catch (error) {
+    return reportError(error, host, debug);
+  }
+}
+
+function reportError(error: unknown, host: CliHost, debug: boolean): number {
+  if (error instanceof CommanderError) {
+    // commander already printed its message (and our "run … --help" hint) on stderr.
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT_OK;
+    return EXIT_ERROR;
+  }
+  const logger = createLogger(host, { debug });
+  if (error instanceof NfdError) {
+    logger.error(error.message, error.hint);
+  } else {
+    logger.error(error instanceof Error ? error.message : String(error));
+  }
+  if (error instanceof Error && error.stack !== undefined) logger.debug(error.stack);
+  return EXIT_ERROR;
+}

@@ -1,0 +1,76 @@
+export { checkCompatibilitySpec } from './check-compatibility-spec.ts';
+export {
+  type CompatibilitySet,
+  CompatibilitySetSchema,
+  type CompatibilitySpec,
+  CompatibilitySpecSchema,
+} from './compatibility-spec.ts';
+export { NfdError, type NfdErrorCode } from './errors.ts';
+export {
+  type FeatureMatcherTerm,
+  FeatureMatcherTermSchema,
+  type MatchAnyElem,
+  MatchAnyElemSchema,
+  type MatchExpression,
+  MatchExpressionSchema,
+  MatchOpSchema,
+} from './feature-matcher.ts';
+export { formatIssue, formatIssuePath, type SourceLocation, type SpecIssue } from './issue.ts';
+export {
+  COMPATIBILITY_SPEC_SCHEMA_ID,
+  createCompatibilitySpecJsonSchema,
+  renderCompatibilitySpecJsonSchema,
+} from './json-schema.ts';
+export {
+  type LoadCompatibilitySpecOptions,
+  type LoadOptions,
+  loadCompatibilitySpec,
+  loadNodeFeature,
+  loadNodeFeatureGroup,
+  loadNodeFeatureRule,
+  readCompatibilitySpecFile,
+  readNodeFeatureFile,
+  readNodeFeatureGroupFile,
+  readNodeFeatureRuleFile,
+  readTextFile,
+} from './load.ts';
+export type { LoadedDocument, LoadResult } from './load-result.ts';
+export {
+  describeValueCount,
+  isMatchOp,
+  isValueCountAllowed,
+  MATCH_OPS,
+  type MatchOp,
+  TYPED_MATCH_OPS,
+  VALUE_TYPES,
+  type ValueCount,
+  valueCountForOp,
+} from './match-ops.ts';
+export {
+  ARTIFACT_TYPE,
+  CREATED_ANNOTATION,
+  type InlineDescriptor,
+  NFD_API_VERSION,
+  OCI_EMPTY_CONFIG,
+  OCI_EMPTY_MEDIA_TYPE,
+  OCI_INDEX_MEDIA_TYPE,
+  OCI_MANIFEST_MEDIA_TYPE,
+  SPEC_MEDIA_TYPE,
+  SPEC_VERSIONS,
+  type SpecVersion,
+} from './media-types.ts';
+export {
+  type AttributeFeatureSet,
+  type Features,
+  FeaturesSchema,
+  type FlagElement,
+  type FlagFeatureSet,
+  type InstanceFeature,
+  type InstanceFeatureSet,
+  type NodeFeature,
+  NodeFeatureSchema,
+} from './node-feature.ts';
+export { type NodeFeatureGroup, NodeFeatureGroupSchema } from './node-feature-group.ts';
+export { type NodeFeatureRule, NodeFeatureRuleSchema } from './node-feature-rule.ts';
+export { type ObjectMeta, ObjectMetaSchema } from './object-meta.ts';
+export { type GroupRule, GroupRuleSchema, type Rule, RuleSchema, type Taint, TaintSchema } from './rule.ts';

@@ -1,0 +1,209 @@
+import { readFile } from 'node:fs/promises';
+import { isScalar, LineCounter, parseAllDocuments, visit, type YAMLError } from 'yaml';
+import type { z } from 'zod';
+import { findCompatibilitySpecProblems } from './check-compatibility-spec.ts';
+import { type CompatibilitySpec, CompatibilitySpecSchema } from './compatibility-spec.ts';
+import { NfdError } from './errors.ts';
+import { formatIssuePath, type SpecIssue, sortIssues } from './issue.ts';
+import type { LoadedDocument, LoadResult } from './load-result.ts';
+import { type NodeFeature, NodeFeatureSchema } from './node-feature.ts';
+import { type NodeFeatureGroup, NodeFeatureGroupSchema } from './node-feature-group.ts';
+import { type NodeFeatureRule, NodeFeatureRuleSchema } from './node-feature-rule.ts';
+import { type Finding, findingsFromZodError } from './schema-issues.ts';
+import {
+  type FieldPath,
+  locatePath,
+  positionAt,
+  type SourceDocument,
+  scalarSourceAt,
+} from './yaml-source.ts';
+
+/** Options of every loader. `file` is only used to name the file in issues. */
+export interface LoadOptions {
+  file: string;
+}
+
+/** `check: true` adds the `validate-spec` checks (see `checkCompatibilitySpec`), even for invalid documents. */
+export interface LoadCompatibilitySpecOptions extends LoadOptions {
+  check?: boolean;
+}
+
+interface DocumentKind<T> {
+  schema: z.ZodType<T>;
+  /** Said when the file holds no document at all. */
+  expected: string;
+  check?: (data: unknown, locate: (path: FieldPath) => { line: number; column: number }) => Finding[];
+}
+
+function syntaxIssue(
+  source: SourceDocument,
+  file: string,
+  error: YAMLError,
+  severity: SpecIssue['severity'],
+): SpecIssue {
+  const { line, column } = positionAt(source, error.pos[0]);
+  const message =
+    error.code === 'DUPLICATE_KEY'
+      ? `duplicate key ${duplicateKeyText(source, error.pos[0])}`
+      : `invalid YAML: ${error.message}`;
+  return { severity, file, line, column, path: '', message };
+}
+
+/** The duplicated key starting at `offset`, quoted. */
+function duplicateKeyText(source: SourceDocument, offset: number): string {
+  let key = source.text.slice(offset, offset + 1);
+  visit(source.document, {
+    Pair(_, pair) {
+      if (isScalar(pair.key) && pair.key.range?.[0] === offset) {
+        key = String(pair.key.value);
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return JSON.stringify(key);
+}
+
+function isEmptyDocument(source: SourceDocument): boolean {
+  const { contents } = source.document;
+  if (contents === null) return true;
+  if (!isScalar(contents) || contents.value !== null) return false;
+  const range = contents.range;
+  return range === undefined || range === null || source.text.slice(range[0], range[1]).trim() === '';
+}
+
+function loadDocuments<T>(text: string, file: string, kind: DocumentKind<T>, check: boolean): LoadResult<T> {
+  const lineCounter = new LineCounter();
+  const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false });
+  const issues: SpecIssue[] = [];
+  const documents: LoadedDocument<T>[] = [];
+  let nonEmpty = 0;
+  parsed.forEach((document, index) => {
+    const source: SourceDocument = { document, lineCounter, text };
+    issues.push(...document.warnings.map((warning) => syntaxIssue(source, file, warning, 'warning')));
+    if (document.errors.length > 0) {
+      nonEmpty++;
+      issues.push(...document.errors.map((error) => syntaxIssue(source, file, error, 'error')));
+      return;
+    }
+    // An empty document in a stream (a trailing `---`) is skipped, as kubectl does.
+    if (isEmptyDocument(source)) return;
+    nonEmpty++;
+    const data: unknown = document.toJS();
+    const locate = (path: FieldPath) => locatePath(source, path);
+    const findings: Finding[] = [];
+    const result = kind.schema.safeParse(data, { reportInput: true });
+    if (!result.success) {
+      findings.push(
+        ...findingsFromZodError(result.error, kind.schema, data, (path) => scalarSourceAt(source, path)),
+      );
+    }
+    if (check && kind.check !== undefined) findings.push(...kind.check(data, locate));
+    for (const finding of findings) {
+      const { line, column } =
+        finding.key === undefined
+          ? locate(finding.path)
+          : locatePath(source, [...finding.path, finding.key], 'key');
+      const { severity, message } = finding;
+      // An unknown field's path names the field itself, so the path always ends at what is wrong.
+      const path = finding.key === undefined ? finding.path : [...finding.path, finding.key];
+      issues.push({ severity, file, line, column, path: formatIssuePath(path), message });
+    }
+    if (result.success) documents.push({ index, value: result.data, locate });
+  });
+  if (nonEmpty === 0) {
+    issues.push({
+      severity: 'error',
+      file,
+      line: 1,
+      column: 1,
+      path: '',
+      message: `the file is empty; expected ${kind.expected}`,
+    });
+  }
+  const sorted = sortIssues(issues);
+  if (sorted.some((issue) => issue.severity === 'error')) return { ok: false, issues: sorted };
+  return { ok: true, documents, warnings: sorted };
+}
+
+const COMPATIBILITY_SPEC: DocumentKind<CompatibilitySpec> = {
+  schema: CompatibilitySpecSchema,
+  expected: 'an image compatibility spec with `version` and `compatibilities`',
+  check: findCompatibilitySpecProblems,
+};
+const NODE_FEATURE_RULE: DocumentKind<NodeFeatureRule> = {
+  schema: NodeFeatureRuleSchema,
+  expected: 'a NodeFeatureRule object',
+};
+const NODE_FEATURE_GROUP: DocumentKind<NodeFeatureGroup> = {
+  schema: NodeFeatureGroupSchema,
+  expected: 'a NodeFeatureGroup object',
+};
+const NODE_FEATURE: DocumentKind<NodeFeature> = {
+  schema: NodeFeatureSchema,
+  expected: 'a NodeFeature object',
+};
+
+/** Loads every document of a YAML or JSON text as an image compatibility spec. */
+export function loadCompatibilitySpec(
+  text: string,
+  options: LoadCompatibilitySpecOptions,
+): LoadResult<CompatibilitySpec> {
+  return loadDocuments(text, options.file, COMPATIBILITY_SPEC, options.check ?? false);
+}
+
+/** Loads every document of a YAML or JSON text as a NodeFeatureRule. */
+export function loadNodeFeatureRule(text: string, options: LoadOptions): LoadResult<NodeFeatureRule> {
+  return loadDocuments(text, options.file, NODE_FEATURE_RULE, false);
+}
+
+/** Loads every document of a YAML or JSON text as a NodeFeatureGroup. */
+export function loadNodeFeatureGroup(text: string, options: LoadOptions): LoadResult<NodeFeatureGroup> {
+  return loadDocuments(text, options.file, NODE_FEATURE_GROUP, false);
+}
+
+/** Loads every document of a YAML or JSON text as a NodeFeature. */
+export function loadNodeFeature(text: string, options: LoadOptions): LoadResult<NodeFeature> {
+  return loadDocuments(text, options.file, NODE_FEATURE, false);
+}
+
+/** Reads `path` as UTF-8; a failure becomes FILE_UNREADABLE naming the file and the OS reason. */
+export async function readTextFile(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (cause) {
+    throw new NfdError('FILE_UNREADABLE', `cannot read ${path}: ${osReason(cause)}`, { cause });
+  }
+}
+
+/** "no such file or directory (ENOENT)" out of Node's "ENOENT: no such file or directory, open '…'". */
+function osReason(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+  if (code === undefined) return error.message;
+  const reason = error.message.replace(`${code}: `, '').replace(/, \w+( '.*')?$/s, '');
+  return `${reason} (${code})`;
+}
+
+/** Reads and loads a compatibility spec file (see `loadCompatibilitySpec`). */
+export async function readCompatibilitySpecFile(
+  path: string,
+  options: { check?: boolean } = {},
+): Promise<LoadResult<CompatibilitySpec>> {
+  return loadCompatibilitySpec(await readTextFile(path), { file: path, ...options });
+}
+
+/** Reads and loads a NodeFeatureRule file. */
+export async function readNodeFeatureRuleFile(path: string): Promise<LoadResult<NodeFeatureRule>> {
+  return loadNodeFeatureRule(await readTextFile(path), { file: path });
+}
+
+/** Reads and loads a NodeFeatureGroup file. */
+export async function readNodeFeatureGroupFile(path: string): Promise<LoadResult<NodeFeatureGroup>> {
+  return loadNodeFeatureGroup(await readTextFile(path), { file: path });
+}
+
+/** Reads and loads a NodeFeature file. */
+export async function readNodeFeatureFile(path: string): Promise<LoadResult<NodeFeature>> {
+  return loadNodeFeature(await readTextFile(path), { file: path });
+}

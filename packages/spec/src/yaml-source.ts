@@ -1,0 +1,81 @@
+import { type Document, isAlias, isMap, isScalar, isSeq, type LineCounter, type Node } from 'yaml';
+import type { SourceLocation } from './issue.ts';
+
+/** A parsed YAML (or JSON) document together with what is needed to point into its text. */
+export interface SourceDocument {
+  document: Document.Parsed;
+  lineCounter: LineCounter;
+  text: string;
+}
+
+/** Path segments as zod and the checks produce them. */
+export type FieldPath = readonly (string | number)[];
+
+interface Resolved {
+  /** The node at the path, or at the deepest part of it that exists. */
+  node: Node;
+  /** The key node of the last mapping entry walked, when the whole path was found. */
+  key: Node | undefined;
+  found: boolean;
+}
+
+function resolve(source: SourceDocument, path: FieldPath): Resolved | undefined {
+  const { document } = source;
+  let node: unknown = document.contents;
+  if (node === null) return undefined;
+  let current = node as Node;
+  let key: Node | undefined;
+  for (const segment of path) {
+    if (isAlias(current)) {
+      const target = current.resolve(document);
+      if (target === undefined) return { node: current, key: undefined, found: false };
+      current = target;
+    }
+    key = undefined;
+    if (isMap(current)) {
+      const pair = current.items.find(
+        (item) => isScalar(item.key) && String(item.key.value) === String(segment),
+      );
+      if (pair === undefined) return { node: current, key: undefined, found: false };
+      key = pair.key as Node;
+      node = pair.value;
+    } else if (isSeq(current) && typeof segment === 'number') {
+      node = current.items[segment];
+    } else {
+      return { node: current, key: undefined, found: false };
+    }
+    // `key:` with nothing after it has no value node; point at the key then.
+    if (node === null || node === undefined) return { node: key ?? current, key, found: true };
+    current = node as Node;
+  }
+  return { node: current, key, found: true };
+}
+
+/** Converts a character offset into a 1-based line and column. */
+export function positionAt(source: SourceDocument, offset: number): SourceLocation {
+  const { line, col } = source.lineCounter.linePos(offset);
+  return { line, column: col };
+}
+
+/**
+ * Where `path` is written: the value node, or with `at: 'key'` the key of the last segment. A path that
+ * does not exist (a missing field) points at the deepest mapping or list that does.
+ */
+export function locatePath(
+  source: SourceDocument,
+  path: FieldPath,
+  at: 'value' | 'key' = 'value',
+): SourceLocation {
+  const resolved = resolve(source, path);
+  if (resolved === undefined) return positionAt(source, source.document.range[0]);
+  const node = at === 'key' && resolved.key !== undefined ? resolved.key : resolved.node;
+  return positionAt(source, node.range?.[0] ?? 0);
+}
+
+/** The text of the scalar at `path` as written (`10`, `true`, `0x1F`), or undefined for anything else. */
+export function scalarSourceAt(source: SourceDocument, path: FieldPath): string | undefined {
+  const resolved = resolve(source, path);
+  if (resolved === undefined || !resolved.found || !isScalar(resolved.node)) return undefined;
+  const range = resolved.node.range;
+  return range === undefined || range === null ? undefined : source.text.slice(range[0], range[1]);
+}
