@@ -99,3 +99,13 @@ describe('nfd (built bin)', () => {
     },
   );
 });
+
+describe('nfd compat validate-spec on the seed documents', () => {
+  const seeds = fileURLToPath(new URL('../../../../packages/spec/test/fixtures/seeds/', import.meta.url));
+  it.each(['002-blog-spec.yaml', '003-docs-spec.yaml', '004-kep-spec.yaml'])('accepts %s', (file) => {
+    const result = nfd(['compat', 'validate-spec', '--spec', `${seeds}${file}`]);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toContain(': valid image compatibility spec (v1alpha1: ');
+    expect(result.code).toBe(0);
+  });
+});
