@@ -98,11 +98,17 @@ export function findingsFromZodError(
   scalarSource: (path: FieldPath) => string | undefined,
 ): Finding[] {
   const findings: Finding[] = [];
+  // A required field reported missing because it was misspelled is said once, by the unknown-field
+  // issue that suggests it ("did you mean …"), not twice.
+  const misspelled = new Set<string>();
+  const missing: { key: string; index: number }[] = [];
   for (const issue of error.issues) {
     const path = issue.path.filter((segment) => typeof segment !== 'symbol');
     if (issue.code === 'unrecognized_keys') {
       const known = fieldsAt(schema, path);
       for (const key of issue.keys) {
+        const suggestion = suggestField(key, known);
+        if (suggestion !== undefined) misspelled.add(missingKey(path, suggestion));
         findings.push({ severity: 'error', path, key, message: unknownField(key, known) });
       }
       continue;
@@ -110,6 +116,7 @@ export function findingsFromZodError(
     const { found, value } = valueAt(data, path);
     const last = path.at(-1);
     if (!found && last !== undefined) {
+      missing.push({ key: missingKey(path.slice(0, -1), String(last)), index: findings.length });
       findings.push({
         severity: 'error',
         path: path.slice(0, -1),
@@ -121,5 +128,10 @@ export function findingsFromZodError(
       findings.push({ severity: 'error', path, message: issue.message });
     }
   }
-  return findings;
+  const redundant = new Set(missing.filter(({ key }) => misspelled.has(key)).map(({ index }) => index));
+  return findings.filter((_, index) => !redundant.has(index));
+}
+
+function missingKey(path: FieldPath, field: string): string {
+  return JSON.stringify([...path, field]);
 }
