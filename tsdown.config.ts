@@ -10,3 +10,10 @@ export const baseConfig: UserConfig = {
   sourcemap: true,
   clean: true,
 };
+
+/** Shared by the apps: one bundled file each (quick start-up), @nfd/commands and its dependencies inlined. */
+export const appConfig: UserConfig = {
+  ...baseConfig,
+  entry: ['src/main.ts'],
+  dts: false,
+};

@@ -1,7 +1,7 @@
 // The operator table of upstream pkg/apis/nfd/nodefeaturerule/expression.go (matching.md §2).
 
 /** The 13 operators a user may write, in upstream's order. */
-export const MATCH_OPS: readonly [
+export const MATCH_OPS = [
   'In',
   'NotIn',
   'InRegexp',
@@ -15,21 +15,7 @@ export const MATCH_OPS: readonly [
   'GeLe',
   'IsTrue',
   'IsFalse',
-] = [
-  'In',
-  'NotIn',
-  'InRegexp',
-  'Exists',
-  'DoesNotExist',
-  'Gt',
-  'Ge',
-  'Lt',
-  'Le',
-  'GtLt',
-  'GeLe',
-  'IsTrue',
-  'IsFalse',
-];
+] as const;
 
 /** An operator, or `''`: upstream's internal MatchAny, which is what an omitted `op` means (Q32). */
 export type MatchOp = '' | (typeof MATCH_OPS)[number];
