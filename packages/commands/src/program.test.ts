@@ -23,7 +23,7 @@ describe('the command tree', () => {
     const nfd = await run(['--help']);
     const kube = await run(['--help'], { kube: true });
     expect(commandNames(kube.stdout)).toEqual(commandNames(nfd.stdout));
-    expect(commandNames(nfd.stdout)).toEqual(['compat', 'help']);
+    expect(commandNames(nfd.stdout)).toEqual(['validate', 'dryrun', 'compat', 'help']);
   });
 
   it('shows help for nested commands with `help`', async () => {
@@ -44,7 +44,7 @@ describe('the command tree', () => {
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe(
-      'error: unknown command "nfd compat nope"\nhint: commands here: validate-spec\n',
+      'error: unknown command "nfd compat nope"\nhint: commands here: validate-spec, validate-node\n',
     );
   });
 

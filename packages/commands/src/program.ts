@@ -1,6 +1,8 @@
 import { Command, CommanderError, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { NfdError } from '@nfd/spec';
 import { compatCommand } from './commands/compat.ts';
+import { dryrunCommand } from './commands/dryrun.ts';
+import { validateCommand } from './commands/validate.ts';
 import { type CommandContext, createContext } from './context.ts';
 import type { CliHost } from './host.ts';
 import { createLogger } from './terminal.ts';
@@ -30,6 +32,8 @@ export function createProgram(
     .version(host.version, '--version', 'print the version')
     .option('--debug', 'print debug details and stack traces on stderr', false)
     .helpCommand(false)
+    .addCommand(validateCommand(ctx))
+    .addCommand(dryrunCommand(ctx))
     .addCommand(compatCommand(ctx))
     .addHelpText(
       'after',

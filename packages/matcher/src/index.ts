@@ -1,2 +1,107 @@
-// The public API of @nfd/matcher arrives with issue #3; until then this package exports nothing.
-export {};
+export {
+  CPU_VENDOR_NAMES,
+  canonicalHugepageSize,
+  describeKnownFeature,
+  type FeatureType,
+  KNOWN_DOMAINS,
+  KNOWN_FEATURES,
+  type KnownElement,
+  type KnownFeature,
+  lookupElement,
+  lookupFeature,
+  type OpenElements,
+  type ValueFormat,
+} from './catalogue/known-features.ts';
+export {
+  type LintContext,
+  lintCompatibilitySpec,
+  lintNodeFeatureRuleTerms,
+  lintRuleTerms,
+  lintTerms,
+  type RequirementFinding,
+  specRequirementIssues,
+} from './catalogue/lint-requirements.ts';
+export { checkCompatibilitySpecRules } from './check-spec.ts';
+export {
+  type CompatibilityStatus,
+  type CompiledSpec,
+  compileCompatibilitySpec,
+  type EvaluateOptions,
+  isCompatible,
+  isSetCompatible,
+  type MatchAnyStatus,
+  type MatchedExpressionStatus,
+  type ReportedExpression,
+  type RuleStatus,
+} from './compatibility.ts';
+export {
+  compileGroupRuleSet,
+  compileRuleSet,
+  type DryrunResult,
+  type GroupDryrunResult,
+  type GroupRuleRunResult,
+  type GroupRuleSet,
+  type RuleRunResult,
+  type RuleSet,
+} from './dryrun.ts';
+export { describeHostFacts, explainExpression, type HostFacts } from './explain.ts';
+export {
+  type CompiledExpression,
+  checkExpression,
+  checkExpressionProblems,
+  compileExpression,
+  ExpressionError,
+  type ExpressionErrorKind,
+  type ExpressionProblem,
+  evaluateExpression,
+  formatExpression,
+} from './expression.ts';
+export {
+  cloneFeatureIndex,
+  type FeatureIndex,
+  type FeatureParts,
+  getAttribute,
+  type InstanceAttributes,
+  indexFeatures,
+  mergeNodeFeatures,
+  RULE_MATCHED_FEATURE,
+  setMatchedAttributes,
+} from './features.ts';
+export { GO_INT_MAX, GO_INT_MIN, parseGoInt } from './integer.ts';
+export {
+  type CompiledTerms,
+  compileTerms,
+  type MatchedElement,
+  type ProcessedTerm,
+  type TemplateData,
+  TermError,
+  type TermsResult,
+} from './match-features.ts';
+export {
+  annotationError,
+  extendedResourceError,
+  labelError,
+  prefixKeys,
+  taintError,
+} from './output-validation.ts';
+export { compileRegex, type Regex, RegexSyntaxError, regexFinds } from './regex.ts';
+export { type CompiledRule, compileGroupRule, compileRule, RuleError, type RuleOutput } from './rule.ts';
+export {
+  type ParseTemplateOptions,
+  parseTemplate,
+  REFUSED_FUNCTIONS,
+  TEMPLATE_DEFAULT_MAX_OUTPUT_BYTES,
+  TEMPLATE_MAX_BYTES,
+  type Template,
+  TemplateError,
+  templateFunctionNames,
+} from './template/index.ts';
+export {
+  type CheckOptions,
+  checkGroupRule,
+  checkRule,
+  type Finding,
+  validateNodeFeatureGroup,
+  validateNodeFeatureRule,
+} from './validate.ts';
+export { compareVersions, parseVersion, type Version } from './version.ts';

@@ -1,6 +1,7 @@
 import { Command, Option } from '@commander-js/extra-typings';
+import { checkCompatibilitySpecRules, specRequirementIssues } from '@nfd/matcher';
 import { renderSpecValidation, type SpecSummary, type SpecValidationResult } from '@nfd/report';
-import { loadCompatibilitySpec, type SpecIssue } from '@nfd/spec';
+import { formatIssue, loadCompatibilitySpec, type SpecIssue } from '@nfd/spec';
 import type { CommandContext } from '../context.ts';
 import { readInput } from '../read-input.ts';
 import { colorEnabled } from '../terminal.ts';
@@ -17,7 +18,12 @@ export function compatValidateSpecCommand(ctx: CommandContext): Command {
     .addHelpText(
       'after',
       `
-Every problem is reported at once, each as file:line:column, the field path and what was expected.
+Every problem is reported at once, each as file:line:column, the field path and what was expected:
+the schema, the supported version, rule names, every match expression (operator, value count,
+regular expressions, integers and versions) and templates. Warnings (on stderr) name requirements
+that no NFD host can meet, such as an unknown feature or attribute, a kernel module written with
+dashes (/proc/modules lists vfio_pci, never vfio-pci) or a 6-digit PCI class; --strict makes them
+errors.
 Exit status: 0 valid, 1 invalid, 2 usage error or unreadable file.
 
 Examples:
@@ -29,7 +35,14 @@ Examples:
       const source = await readInput(ctx.host, options.spec);
       const result = validateSpecSource(source, options.spec, options.strict);
       const color = options.output === 'text' && colorEnabled(ctx.host.stdout, ctx.host.env);
-      ctx.host.stdout.write(renderSpecValidation(result, options.output, { color }));
+      // Warnings are diagnostics: on stderr (and in the JSON/YAML document), never in the text result.
+      const warnings = result.issues.filter((issue) => issue.severity === 'warning');
+      for (const warning of warnings) ctx.host.stderr.write(`${formatIssue(warning)}\n`);
+      const shown =
+        options.output === 'text'
+          ? { ...result, issues: result.issues.filter((i) => i.severity === 'error') }
+          : result;
+      ctx.host.stdout.write(renderSpecValidation(shown, options.output, { color }));
       ctx.exitCode = result.valid ? 0 : 1;
     });
 }
@@ -40,7 +53,13 @@ export function validateSpecSource(source: string, file: string, strict: boolean
   let issues: SpecIssue[];
   let summary: SpecSummary | null = null;
   if (loaded.ok) {
-    issues = [...loaded.warnings];
+    issues = [
+      ...loaded.warnings,
+      ...loaded.documents.flatMap((doc) => [
+        ...checkCompatibilitySpecRules(doc, file),
+        ...specRequirementIssues(doc, file),
+      ]),
+    ];
     const first = loaded.documents[0];
     summary = {
       version: first === undefined ? '' : first.value.version,

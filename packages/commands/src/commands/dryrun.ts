@@ -1,0 +1,119 @@
+import { Command, Option } from '@commander-js/extra-typings';
+import { compileGroupRuleSet, compileRuleSet, indexFeatures, mergeNodeFeatures } from '@nfd/matcher';
+import { renderDryrun, renderGroupDryrun } from '@nfd/report';
+import {
+  formatIssue,
+  loadNodeFeature,
+  loadNodeFeatureGroup,
+  loadNodeFeatureRule,
+  NfdError,
+  type NodeFeature,
+  type SpecIssue,
+} from '@nfd/spec';
+import type { CommandContext } from '../context.ts';
+import { documentKind, loadFile } from '../documents.ts';
+import { readInput } from '../read-input.ts';
+import { colorEnabled } from '../terminal.ts';
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export function dryrunCommand(ctx: CommandContext): Command {
+  const name = ctx.host.displayName;
+  return new Command('dryrun')
+    .description('Process a NodeFeatureRule (or NodeFeatureGroup) file against NodeFeature files')
+    .requiredOption('-f, --nodefeaturerule-file <file>', 'the NodeFeatureRule or NodeFeatureGroup file')
+    .requiredOption(
+      '-n, --nodefeature-file <file>',
+      'a NodeFeature file (repeatable: several are merged as nfd-master merges them)',
+      collect,
+    )
+    .addOption(
+      new Option('-o, --output <format>', 'output format')
+        .choices(['text', 'json', 'yaml'] as const)
+        .default('text' as const),
+    )
+    .addHelpText(
+      'after',
+      `
+Rules run in file order, stopping at the first failing term (as nfd-master does); each rule's
+labels and vars are fed back to later rules as the rule.matched feature. Labels, annotations and
+extended resources get the feature.node.kubernetes.io/ prefix when they have none, @ values are
+resolved, and every output is validated.
+Exit status: 0 no rule errored and every output is valid, 1 otherwise (or unusable input), 2 usage error.
+
+Examples:
+  kubectl get nodefeature -n node-feature-discovery worker-1 -o yaml > worker-1.yaml
+  ${name} dryrun -f nodefeaturerule.yaml -n worker-1.yaml
+  ${name} dryrun -f nodefeaturerule.yaml -n base.yaml -n extra.yaml -o json`,
+    )
+    .action(async (options) => {
+      const ruleFile = options.nodefeatureruleFile;
+      const featureFiles = options.nodefeatureFile;
+      const color = options.output === 'text' && colorEnabled(ctx.host.stdout, ctx.host.env);
+      const render = { color, ruleFile, featureFiles };
+      let index: ReturnType<typeof indexFeatures>;
+      let source: string;
+      try {
+        const features: NodeFeature[] = [];
+        for (const file of featureFiles) {
+          const loaded = await loadFile(ctx.host, file, 'NodeFeature', loadNodeFeature);
+          features.push(...loaded.documents.map((doc) => doc.value));
+        }
+        index = indexFeatures(mergeNodeFeatures(features).spec.features);
+        source = await readInput(ctx.host, ruleFile);
+      } catch (error) {
+        // Unusable input is a clean "no" with the problem in the result (matching.md §9.3).
+        if (!(error instanceof NfdError)) throw error;
+        ctx.host.stdout.write(
+          renderDryrun(
+            {
+              rules: [],
+              labels: {},
+              annotations: {},
+              extendedResources: {},
+              taints: [],
+              errors: [error.message],
+            },
+            options.output,
+            render,
+          ),
+        );
+        ctx.exitCode = 1;
+        return;
+      }
+      if (documentKind(source) === 'NodeFeatureGroup') {
+        const groups = loadNodeFeatureGroup(source, { file: ruleFile });
+        if (!groups.ok) return invalidInput(ctx, groups.issues, options.output, render);
+        const rules = groups.documents.flatMap((doc) => doc.value.spec.featureGroupRules);
+        const result = compileGroupRuleSet(rules).run(index);
+        ctx.host.stdout.write(renderGroupDryrun(result, options.output, render));
+        ctx.exitCode = result.errors.length === 0 ? 0 : 1;
+        return;
+      }
+      const loaded = loadNodeFeatureRule(source, { file: ruleFile });
+      if (!loaded.ok) return invalidInput(ctx, loaded.issues, options.output, render);
+      const rules = loaded.documents.flatMap((doc) => doc.value.spec.rules);
+      const result = compileRuleSet(rules).run(index);
+      ctx.host.stdout.write(renderDryrun(result, options.output, render));
+      ctx.exitCode = result.errors.length === 0 ? 0 : 1;
+    });
+}
+
+function invalidInput(
+  ctx: CommandContext,
+  issues: readonly SpecIssue[],
+  format: 'text' | 'json' | 'yaml',
+  render: Parameters<typeof renderDryrun>[2],
+): void {
+  const errors = issues.filter((issue) => issue.severity === 'error').map((issue) => formatIssue(issue));
+  ctx.host.stdout.write(
+    renderDryrun(
+      { rules: [], labels: {}, annotations: {}, extendedResources: {}, taints: [], errors },
+      format,
+      render,
+    ),
+  );
+  ctx.exitCode = 1;
+}
