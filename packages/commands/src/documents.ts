@@ -1,5 +1,17 @@
-import { formatIssue, type LoadedDocument, type LoadResult, NfdError } from '@nfd/spec';
+import { mergeNodeFeatures } from '@nfd/matcher';
+import {
+  type Features,
+  formatIssue,
+  type LoadedDocument,
+  type LoadResult,
+  loadFeatures,
+  loadNodeFeature,
+  NFD_API_VERSION,
+  NfdError,
+  type NodeFeature,
+} from '@nfd/spec';
 import { parseAllDocuments } from 'yaml';
+import type { CommandContext } from './context.ts';
 import type { CliHost } from './host.ts';
 import { readInput } from './read-input.ts';
 
@@ -19,8 +31,9 @@ export async function loadFile<T>(
   file: string,
   what: string,
   load: (text: string, options: { file: string }) => LoadResult<T>,
+  text?: string,
 ): Promise<LoadedFile<T>> {
-  const source = await readInput(host, file);
+  const source = text ?? (await readInput(host, file));
   const result = load(source, { file });
   if (!result.ok) {
     const lines = result.issues
@@ -41,6 +54,11 @@ export function documentKind(source: string): string | undefined {
   return undefined;
 }
 
+/** A repeatable option's values in order: `-n a.yaml -n b.yaml` → [a.yaml, b.yaml]. */
+export function collectRepeated(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
 /** `--tags a,b --tags c` → [a, b, c]: repeatable and comma-separated, as upstream's StringSlice. */
 export function collectList(value: string, previous: string[] = []): string[] {
   return [
@@ -50,4 +68,60 @@ export function collectList(value: string, previous: string[] = []): string[] {
       .map((item) => item.trim())
       .filter((item) => item !== ''),
   ];
+}
+
+/**
+ * The features of one node from NodeFeature files or bare `nfd export features` documents (both
+ * forms, several merged as nfd-master merges them; matching.md §1.2).
+ */
+export async function loadFeatureFiles(host: CliHost, files: readonly string[]): Promise<Features> {
+  const nodeFeatures: NodeFeature[] = [];
+  for (const file of files) {
+    const source = await readInput(host, file);
+    if (documentKind(source) === undefined) {
+      const loaded = await loadFile(host, file, 'features document', loadFeatures, source);
+      nodeFeatures.push(
+        ...loaded.documents.map(
+          (doc) =>
+            ({
+              apiVersion: NFD_API_VERSION,
+              kind: 'NodeFeature',
+              spec: { features: doc.value, labels: {} },
+            }) as NodeFeature,
+        ),
+      );
+    } else {
+      const loaded = await loadFile(host, file, 'NodeFeature', loadNodeFeature, source);
+      nodeFeatures.push(...loaded.documents.map((doc) => doc.value));
+    }
+  }
+  return mergeNodeFeatures(nodeFeatures).spec.features;
+}
+
+/**
+ * The first document of a rule file: upstream reads only that one (matching.md Q23, §9.3 "one
+ * NodeFeatureRule document"); the others are named on stderr, never silently dropped.
+ */
+export function firstLoaded<T>(
+  ctx: CommandContext,
+  documents: readonly LoadedDocument<T>[],
+  file: string,
+  warn = true,
+): LoadedDocument<T> {
+  const [first] = documents;
+  if (first === undefined) throw new NfdError('SPEC_INVALID', `${file} holds no document`);
+  if (warn && documents.length > 1) {
+    ctx
+      .logger()
+      .warn(`${file} holds ${documents.length} documents; only the first is used, as upstream does`);
+  }
+  return first;
+}
+
+export function firstDocument<T>(
+  ctx: CommandContext,
+  documents: readonly LoadedDocument<T>[],
+  file: string,
+): T {
+  return firstLoaded(ctx, documents, file).value;
 }

@@ -2,6 +2,8 @@ import { Command, CommanderError, type CommandUnknownOpts } from '@commander-js/
 import { NfdError } from '@nfd/spec';
 import { compatCommand } from './commands/compat.ts';
 import { dryrunCommand } from './commands/dryrun.ts';
+import { exportCommand } from './commands/export.ts';
+import { testCommand } from './commands/test.ts';
 import { validateCommand } from './commands/validate.ts';
 import { type CommandContext, createContext } from './context.ts';
 import type { CliHost } from './host.ts';
@@ -33,8 +35,10 @@ export function createProgram(
     .option('--debug', 'print debug details and stack traces on stderr', false)
     .helpCommand(false)
     .addCommand(validateCommand(ctx))
+    .addCommand(testCommand(ctx))
     .addCommand(dryrunCommand(ctx))
     .addCommand(compatCommand(ctx))
+    .addCommand(exportCommand(ctx))
     .addHelpText(
       'after',
       `

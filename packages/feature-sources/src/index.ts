@@ -1,2 +1,54 @@
-// The public API of @nfd/feature-sources arrives with issue #4; until then this package exports nothing.
-export {};
+export { archFromNode, detectTreeArch } from './arch.ts';
+export {
+  CPUINFO_UNKNOWABLE,
+  type CpuidLabelFilter,
+  type CpuidLeavesDump,
+  type CpuidReaderWithXcr0,
+  cpuLabels,
+  cpuSource,
+  DEFAULT_CPUID_BLACKLIST,
+  decodeX86Cpuid,
+  filterCpuidLabels,
+  leavesReader,
+  loadLeavesFile,
+  readDevCpuid,
+  X86_FEATURE_NAMES,
+  type X86CpuidInfo,
+} from './cpu/index.ts';
+export {
+  type DiscoverOptions,
+  type DiscoveryResult,
+  discoverFeatures,
+  mergeFeatures,
+  type SourceFailure,
+  selectSources,
+} from './discover.ts';
+export { renderFeaturesJson, renderLabelsJson, toNodeFeature } from './export-format.ts';
+export {
+  compareNames,
+  createHostFs,
+  type HostDir,
+  type HostFs,
+  type HostFsOptions,
+  HostReadError,
+} from './host-fs.ts';
+export { kernelSource } from './kernel/kernel.ts';
+export { buildLabels, customLabels, FEATURE_LABEL_NS } from './labels.ts';
+export { localSource } from './local/local.ts';
+export { memorySource } from './memory/memory.ts';
+export { NETWORK_DEVICE_FEATURE, NETWORK_VIRTUAL_FEATURE, networkSource } from './network/network.ts';
+export { createPciSource, PCI_DEFAULT_CONFIG, type PciConfig, pciSource } from './pci/pci.ts';
+export {
+  type Arch,
+  type CpuidReader,
+  emptyFeatures,
+  type FeatureSource,
+  SOURCE_NAMES,
+  type SourceContext,
+  SourceError,
+  type SourceName,
+} from './source.ts';
+export { DEFAULT_SOURCES, discover, type HostDiscovery } from './sources.ts';
+export { STORAGE_BLOCK_FEATURE, storageSource } from './storage/storage.ts';
+export { systemSource } from './system/system.ts';
+export { createUsbSource, USB_DEFAULT_CONFIG, type UsbConfig, usbSource } from './usb/usb.ts';

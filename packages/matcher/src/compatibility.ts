@@ -180,17 +180,38 @@ function expressionText(expression: ReportedExpression): string {
   return `${op}, value: [${expression.value.map(goQuote).join(' ')}]}`;
 }
 
-/** Go strconv.Quote for the characters that occur in practice. */
+const GO_SHORT_ESCAPES: Readonly<Record<string, string>> = {
+  '\x07': '\\a',
+  '\b': '\\b',
+  '\f': '\\f',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+  '\v': '\\v',
+};
+
+/** Go's strconv.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space. */
+const GO_PRINTABLE = /^[ \p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
+
+/**
+ * Go strconv.Quote (which the sort key of §10.2 uses): `"` and `\` backslashed, printable
+ * characters as they are, `\a \b \f \n \r \t \v`, other control characters as `\xNN`, and
+ * other non-printable characters as `\uNNNN` or `\UNNNNNNNN`.
+ */
 export function goQuote(text: string): string {
   let out = '"';
   for (const char of text) {
     const code = char.codePointAt(0) ?? 0;
     if (char === '"' || char === '\\') out += `\\${char}`;
-    else if (char === '\n') out += '\\n';
-    else if (char === '\t') out += '\\t';
-    else if (char === '\r') out += '\\r';
-    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`;
-    else out += char;
+    else if (GO_PRINTABLE.test(char)) out += char;
+    else if (GO_SHORT_ESCAPES[char] !== undefined) out += GO_SHORT_ESCAPES[char];
+    else if (code < 0x20 || code === 0x7f) out += `\\x${hex(code, 2)}`;
+    else if (code < 0x10000) out += `\\u${hex(code, 4)}`;
+    else out += `\\U${hex(code, 8)}`;
   }
   return `${out}"`;
+}
+
+function hex(code: number, width: number): string {
+  return code.toString(16).padStart(width, '0');
 }

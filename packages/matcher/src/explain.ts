@@ -37,7 +37,9 @@ export function explainExpression(
   const value = parts.attributes?.get(element);
   if (value !== undefined) facts.value = value;
   if (parts.instances !== undefined && parts.instances.length > 0) {
-    facts.instances = parts.instances.map((instance) => instance[element] ?? null);
+    facts.instances = parts.instances.map((instance) =>
+      Object.hasOwn(instance, element) ? (instance[element] ?? null) : null,
+    );
   }
   return facts;
 }

@@ -1,5 +1,5 @@
 import type { Taint } from '@nfd/spec';
-import { labelValueErrors, qualifiedNameErrors, quantityError } from './k8s-validation.ts';
+import { labelValueErrors, qualifiedNameErrors, quantityError } from '@nfd/spec';
 
 // NFD's checks of rule outputs (upstream pkg/apis/nfd/validate; matching.md §8.2). Each returns
 // the first failure in upstream's order (key syntax, unprefixed, namespace, value) or undefined.

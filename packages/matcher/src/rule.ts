@@ -85,8 +85,9 @@ function compile(rule: Rule | GroupRule, group: boolean): CompiledRule {
   const hasTemplates = labelsTemplate !== undefined || varsTemplate !== undefined;
 
   const execute = (index: FeatureIndex, failFast: boolean): RuleOutput => {
-    const labels: Record<string, string> = {};
-    const vars: Record<string, string> = {};
+    // No prototype, so that a key such as `__proto__` (from a template or static) is an ordinary key.
+    const labels = Object.create(null) as Record<string, string>;
+    const vars = Object.create(null) as Record<string, string>;
     const processedAny: (readonly ProcessedTerm[])[] = any.map(() => EMPTY);
     let anyOK = false;
     if (any.length > 0) {

@@ -19,7 +19,8 @@ export class TemplateOutputError extends Error {
  * side trimmed again; a later key wins.
  */
 export function parseTemplateOutput(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
+  // No prototype, so that a key such as `__proto__` is an ordinary key.
+  const out = Object.create(null) as Record<string, string>;
   for (const raw of text.split('\n')) {
     const line = raw.replace(TRIM, '');
     if (line === '') continue;

@@ -22,9 +22,16 @@ export {
   renderCompatibilitySpecJsonSchema,
 } from './json-schema.ts';
 export {
+  dns1123SubdomainErrors,
+  labelValueErrors,
+  qualifiedNameErrors,
+  quantityError,
+} from './k8s-validation.ts';
+export {
   type LoadCompatibilitySpecOptions,
   type LoadOptions,
   loadCompatibilitySpec,
+  loadFeatures,
   loadNodeFeature,
   loadNodeFeatureGroup,
   loadNodeFeatureRule,

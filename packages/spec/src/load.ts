@@ -6,7 +6,7 @@ import { type CompatibilitySpec, CompatibilitySpecSchema } from './compatibility
 import { NfdError } from './errors.ts';
 import { formatIssuePath, type SpecIssue, sortIssues } from './issue.ts';
 import type { LoadedDocument, LoadResult } from './load-result.ts';
-import { type NodeFeature, NodeFeatureSchema } from './node-feature.ts';
+import { type Features, FeaturesSchema, type NodeFeature, NodeFeatureSchema } from './node-feature.ts';
 import { type NodeFeatureGroup, NodeFeatureGroupSchema } from './node-feature-group.ts';
 import { type NodeFeatureRule, NodeFeatureRuleSchema } from './node-feature-rule.ts';
 import { type Finding, findingsFromZodError } from './schema-issues.ts';
@@ -143,6 +143,10 @@ const NODE_FEATURE: DocumentKind<NodeFeature> = {
   schema: NodeFeatureSchema,
   expected: 'a NodeFeature object',
 };
+const FEATURES: DocumentKind<Features> = {
+  schema: FeaturesSchema,
+  expected: 'a features document ({flags, attributes, instances}, as `nfd export features` prints it)',
+};
 
 /** Loads every document of a YAML or JSON text as an image compatibility spec. */
 export function loadCompatibilitySpec(
@@ -165,6 +169,11 @@ export function loadNodeFeatureGroup(text: string, options: LoadOptions): LoadRe
 /** Loads every document of a YAML or JSON text as a NodeFeature. */
 export function loadNodeFeature(text: string, options: LoadOptions): LoadResult<NodeFeature> {
   return loadDocuments(text, options.file, NODE_FEATURE, false);
+}
+
+/** Loads a bare features document, the output of `nfd export features`. */
+export function loadFeatures(text: string, options: LoadOptions): LoadResult<Features> {
+  return loadDocuments(text, options.file, FEATURES, false);
 }
 
 /** Reads `path` as UTF-8; a failure becomes FILE_UNREADABLE naming the file and the OS reason. */

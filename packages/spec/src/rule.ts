@@ -46,7 +46,8 @@ const stringMap = z.record(z.string(), z.string());
 export const TaintSchema: z.ZodType<Taint> = z.strictObject({
   key: z.string(),
   value: optionalField(z.string()),
-  effect: z.string(),
+  // Optional here so that `validate` reports a missing effect as upstream does ("empty taint effect").
+  effect: z.string().default(''),
   timeAdded: optionalField(z.string()),
 });
 

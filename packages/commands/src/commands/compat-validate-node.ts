@@ -1,24 +1,21 @@
 import { Command, Option } from '@commander-js/extra-typings';
-import { compileCompatibilitySpec, indexFeatures, isCompatible, mergeNodeFeatures } from '@nfd/matcher';
+import { compileCompatibilitySpec, indexFeatures, isCompatible } from '@nfd/matcher';
 import { renderCompatibilityReport } from '@nfd/report';
-import { loadCompatibilitySpec, loadNodeFeature, NfdError } from '@nfd/spec';
+import { loadCompatibilitySpec, NfdError } from '@nfd/spec';
 import type { CommandContext } from '../context.ts';
-import { collectList, loadFile } from '../documents.ts';
+import { type DiscoveryFlags, discoverHost, discoveryOptions } from '../discovery.ts';
+import { collectList, collectRepeated, loadFeatureFiles, loadFile } from '../documents.ts';
 import { colorEnabled } from '../terminal.ts';
-
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
 
 export function compatValidateNodeCommand(ctx: CommandContext): Command {
   const name = ctx.host.displayName;
-  return new Command('validate-node')
+  const command = new Command('validate-node')
     .description("Validate a node's features against an image compatibility spec")
     .requiredOption('--spec <file>', 'the image compatibility spec (YAML or JSON; - reads stdin)')
-    .requiredOption(
+    .option(
       '--features <file>',
-      "a NodeFeature file with the node's features (repeatable: several are merged), e.g. from `kubectl get nodefeature`",
-      collect,
+      "the node's features instead of this host's: a NodeFeature or `export features` file (repeatable: several are merged)",
+      collectRepeated,
     )
     .option(
       '--tags <tags>',
@@ -34,7 +31,9 @@ export function compatValidateNodeCommand(ctx: CommandContext): Command {
     .option(
       '--explain',
       'add what the node has for each expression to JSON/YAML output (the table always shows it for failures)',
-    )
+    );
+  for (const option of discoveryOptions()) command.addOption(option);
+  return command
     .addHelpText(
       'after',
       `
@@ -43,7 +42,10 @@ sets with each rule's status and expressions, so tools that read upstream's repo
 Exit status: 0 when at least one (tag-filtered) compatibility set matches fully, 1 when none does,
 2 on a usage or evaluation error.
 
+Without --features it discovers this host's features (as \`export features\` does).
+
 Examples:
+  ${name} compat validate-node --spec spec.yaml
   ${name} compat validate-node --spec spec.yaml --features worker-1.yaml
   ${name} compat validate-node --spec spec.yaml --features worker-1.yaml --tags preferred -o json`,
     )
@@ -56,12 +58,11 @@ Examples:
       }
       const [document] = spec.documents;
       if (document === undefined) throw new NfdError('SPEC_INVALID', `${options.spec} holds no spec`);
-      const features = [];
-      for (const file of options.features) {
-        const loaded = await loadFile(ctx.host, file, 'NodeFeature', loadNodeFeature);
-        features.push(...loaded.documents.map((doc) => doc.value));
-      }
-      const index = indexFeatures(mergeNodeFeatures(features).spec.features);
+      const features =
+        options.features === undefined
+          ? (await discoverHost(ctx, options as DiscoveryFlags)).features
+          : await loadFeatureFiles(ctx.host, options.features);
+      const index = indexFeatures(features);
       const format = options.outputJson === true ? 'json' : options.output;
       let statuses: ReturnType<ReturnType<typeof compileCompatibilitySpec>['evaluate']>;
       try {

@@ -1,23 +1,11 @@
 import { Command, Option } from '@commander-js/extra-typings';
-import { compileGroupRuleSet, compileRuleSet, indexFeatures, mergeNodeFeatures } from '@nfd/matcher';
+import { compileGroupRuleSet, compileRuleSet, type FeatureIndex, indexFeatures } from '@nfd/matcher';
 import { renderDryrun, renderGroupDryrun } from '@nfd/report';
-import {
-  formatIssue,
-  loadNodeFeature,
-  loadNodeFeatureGroup,
-  loadNodeFeatureRule,
-  NfdError,
-  type NodeFeature,
-  type SpecIssue,
-} from '@nfd/spec';
+import { formatIssue, loadNodeFeatureGroup, loadNodeFeatureRule, NfdError, type SpecIssue } from '@nfd/spec';
 import type { CommandContext } from '../context.ts';
-import { documentKind, loadFile } from '../documents.ts';
+import { collectRepeated, documentKind, firstDocument, loadFeatureFiles } from '../documents.ts';
 import { readInput } from '../read-input.ts';
 import { colorEnabled } from '../terminal.ts';
-
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
 
 export function dryrunCommand(ctx: CommandContext): Command {
   const name = ctx.host.displayName;
@@ -27,7 +15,7 @@ export function dryrunCommand(ctx: CommandContext): Command {
     .requiredOption(
       '-n, --nodefeature-file <file>',
       'a NodeFeature file (repeatable: several are merged as nfd-master merges them)',
-      collect,
+      collectRepeated,
     )
     .addOption(
       new Option('-o, --output <format>', 'output format')
@@ -56,12 +44,7 @@ Examples:
       let index: ReturnType<typeof indexFeatures>;
       let source: string;
       try {
-        const features: NodeFeature[] = [];
-        for (const file of featureFiles) {
-          const loaded = await loadFile(ctx.host, file, 'NodeFeature', loadNodeFeature);
-          features.push(...loaded.documents.map((doc) => doc.value));
-        }
-        index = indexFeatures(mergeNodeFeatures(features).spec.features);
+        index = indexFeatures(await loadFeatureFiles(ctx.host, featureFiles));
         source = await readInput(ctx.host, ruleFile);
       } catch (error) {
         // Unusable input is a clean "no" with the problem in the result (matching.md §9.3).
@@ -83,21 +66,7 @@ Examples:
         ctx.exitCode = 1;
         return;
       }
-      if (documentKind(source) === 'NodeFeatureGroup') {
-        const groups = loadNodeFeatureGroup(source, { file: ruleFile });
-        if (!groups.ok) return invalidInput(ctx, groups.issues, options.output, render);
-        const rules = groups.documents.flatMap((doc) => doc.value.spec.featureGroupRules);
-        const result = compileGroupRuleSet(rules).run(index);
-        ctx.host.stdout.write(renderGroupDryrun(result, options.output, render));
-        ctx.exitCode = result.errors.length === 0 ? 0 : 1;
-        return;
-      }
-      const loaded = loadNodeFeatureRule(source, { file: ruleFile });
-      if (!loaded.ok) return invalidInput(ctx, loaded.issues, options.output, render);
-      const rules = loaded.documents.flatMap((doc) => doc.value.spec.rules);
-      const result = compileRuleSet(rules).run(index);
-      ctx.host.stdout.write(renderDryrun(result, options.output, render));
-      ctx.exitCode = result.errors.length === 0 ? 0 : 1;
+      runRuleSource(ctx, source, index, options.output, render);
     });
 }
 
@@ -116,4 +85,39 @@ function invalidInput(
     ),
   );
   ctx.exitCode = 1;
+}
+
+/**
+ * Runs a NodeFeatureRule or NodeFeatureGroup file's rules against one node's features and prints
+ * the result (shared by `dryrun` and `test`); sets the exit status.
+ */
+export function runRuleSource(
+  ctx: CommandContext,
+  source: string,
+  index: FeatureIndex,
+  format: 'text' | 'json' | 'yaml',
+  render: Parameters<typeof renderDryrun>[2],
+): void {
+  const ruleFile = render.ruleFile;
+  if (documentKind(source) === 'NodeFeatureGroup') {
+    const groups = loadNodeFeatureGroup(source, { file: ruleFile });
+    if (!groups.ok) {
+      invalidInput(ctx, groups.issues, format, render);
+      return;
+    }
+    const rules = firstDocument(ctx, groups.documents, ruleFile).spec.featureGroupRules;
+    const result = compileGroupRuleSet(rules).run(index);
+    ctx.host.stdout.write(renderGroupDryrun(result, format, render));
+    ctx.exitCode = result.errors.length === 0 ? 0 : 1;
+    return;
+  }
+  const loaded = loadNodeFeatureRule(source, { file: ruleFile });
+  if (!loaded.ok) {
+    invalidInput(ctx, loaded.issues, format, render);
+    return;
+  }
+  const rules = firstDocument(ctx, loaded.documents, ruleFile).spec.rules;
+  const result = compileRuleSet(rules).run(index);
+  ctx.host.stdout.write(renderDryrun(result, format, render));
+  ctx.exitCode = result.errors.length === 0 ? 0 : 1;
 }

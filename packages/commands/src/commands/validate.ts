@@ -3,7 +3,7 @@ import { validateNodeFeatureGroup, validateNodeFeatureRule } from '@nfd/matcher'
 import { renderRuleValidation } from '@nfd/report';
 import { loadNodeFeatureGroup, loadNodeFeatureRule, type SpecIssue } from '@nfd/spec';
 import type { CommandContext } from '../context.ts';
-import { documentKind } from '../documents.ts';
+import { documentKind, firstLoaded } from '../documents.ts';
 import { readInput } from '../read-input.ts';
 import { colorEnabled } from '../terminal.ts';
 
@@ -42,16 +42,19 @@ Examples:
       if (isGroup) {
         const loaded = loadNodeFeatureGroup(source, { file });
         issues = loaded.ok
-          ? loaded.documents.flatMap((doc) => validateNodeFeatureGroup(doc, file))
+          ? validateNodeFeatureGroup(firstLoaded(ctx, loaded.documents, file), file)
           : loaded.issues;
         if (loaded.ok)
-          rules = loaded.documents.flatMap((doc) => doc.value.spec.featureGroupRules.map((r) => r.name));
+          rules = firstLoaded(ctx, loaded.documents, file, false).value.spec.featureGroupRules.map(
+            (r) => r.name,
+          );
       } else {
         const loaded = loadNodeFeatureRule(source, { file });
         issues = loaded.ok
-          ? loaded.documents.flatMap((doc) => validateNodeFeatureRule(doc, file))
+          ? validateNodeFeatureRule(firstLoaded(ctx, loaded.documents, file), file)
           : loaded.issues;
-        if (loaded.ok) rules = loaded.documents.flatMap((doc) => doc.value.spec.rules.map((r) => r.name));
+        if (loaded.ok)
+          rules = firstLoaded(ctx, loaded.documents, file, false).value.spec.rules.map((r) => r.name);
       }
       const errors = issues.filter((issue) => issue.severity === 'error');
       const color = options.output === 'text' && colorEnabled(ctx.host.stdout, ctx.host.env);

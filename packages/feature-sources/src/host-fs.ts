@@ -1,0 +1,142 @@
+import type { Stats } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+
+// Where a source reads from (features.md §1). NFD keeps seven host directories, each
+// PREFIX + name, with PREFIX "/" on a host and "/host-" in its container images; a few paths are
+// read unprefixed from the process's own view (§1.2). We take a root that every read goes under
+// (a fixture tree in tests, "/" on a host) and honour the /host-* directories per directory when
+// they exist under the root, so the same binary works on a host and in a pod with hostPath
+// mounts (the validate-image Job mounts only some of them).
+
+export type HostDir = 'boot' | 'etc' | 'sys' | 'usr' | 'lib' | 'proc' | 'var';
+
+const HOST_DIRS: readonly HostDir[] = ['boot', 'etc', 'sys', 'usr', 'lib', 'proc', 'var'];
+
+/** A read that failed for a reason other than "not there" (permission, I/O, not a directory …). */
+export class HostReadError extends Error {
+  override name = 'HostReadError';
+  readonly path: string;
+  readonly code: string | undefined;
+  constructor(path: string, cause: unknown) {
+    const code = errorCode(cause);
+    super(`cannot read ${path}: ${describeCode(code, cause)}`, { cause });
+    this.path = path;
+    this.code = code;
+  }
+}
+
+function errorCode(error: unknown): string | undefined {
+  return error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+}
+
+function describeCode(code: string | undefined, cause: unknown): string {
+  switch (code) {
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ENOTDIR':
+      return 'not a directory';
+    case 'EISDIR':
+      return 'is a directory';
+    case 'EINVAL':
+      return 'invalid argument';
+    default:
+      return cause instanceof Error ? cause.message : String(cause);
+  }
+}
+
+function isMissing(error: unknown): boolean {
+  const code = errorCode(error);
+  return code === 'ENOENT';
+}
+
+export interface HostFsOptions {
+  /** Every read goes under this directory; "/" for the live host. */
+  root: string;
+  /**
+   * "auto" (default): use <root>/host-<dir> for each host directory that exists, else <root>/<dir>;
+   * "/" or "/host-": force one, as NFD's build-time prefix does.
+   */
+  prefix?: 'auto' | '/' | '/host-';
+}
+
+/** Paths and reads under a host root. Reads return undefined for a missing file (ENOENT). */
+export interface HostFs {
+  readonly root: string;
+  /** A path under one of the (possibly /host-prefixed) host directories. */
+  host(dir: HostDir, ...parts: string[]): string;
+  /** An unprefixed absolute path of the process's own view (§1.2), still under the root. */
+  abs(path: string): string;
+  readText(path: string): Promise<string | undefined>;
+  readBytes(path: string): Promise<Buffer | undefined>;
+  /** Directory entries sorted by name (Go's os.ReadDir order), or undefined when missing. */
+  readDir(path: string): Promise<string[] | undefined>;
+  exists(path: string): Promise<boolean>;
+  isDirectory(path: string): Promise<boolean>;
+  /** A describable name for a path in messages (relative to a non-/ root). */
+  display(path: string): string;
+}
+
+/** Compares like Go's sort of strings (byte order of UTF-8 = code point order). */
+export function compareNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+async function directoryExists(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    // Best effort: a /host-* directory we cannot stat is treated as absent.
+    return false;
+  }
+}
+
+export async function createHostFs(options: HostFsOptions): Promise<HostFs> {
+  const root = options.root;
+  const prefix = options.prefix ?? 'auto';
+  const dirs = new Map<HostDir, string>();
+  for (const dir of HOST_DIRS) {
+    const hosted = join(root, `host-${dir}`);
+    const plain = join(root, dir);
+    if (prefix === '/host-') dirs.set(dir, hosted);
+    else if (prefix === '/') dirs.set(dir, plain);
+    else dirs.set(dir, (await directoryExists(hosted)) ? hosted : plain);
+  }
+  const display = (path: string): string =>
+    root === '/' || !path.startsWith(root) ? path : path.slice(root.length) || '/';
+  const readBytes = async (path: string): Promise<Buffer | undefined> => {
+    try {
+      return await readFile(path);
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw new HostReadError(display(path), error);
+    }
+  };
+  const statPath = async (path: string): Promise<Stats | undefined> => {
+    try {
+      return await stat(path);
+    } catch (error) {
+      if (isMissing(error) || errorCode(error) === 'ENOTDIR') return undefined;
+      throw new HostReadError(display(path), error);
+    }
+  };
+  return {
+    root,
+    host: (dir, ...parts) => join(dirs.get(dir) ?? join(root, dir), ...parts),
+    abs: (path) => join(root, path),
+    readText: async (path) => (await readBytes(path))?.toString('utf8'),
+    readBytes,
+    async readDir(path) {
+      try {
+        return (await readdir(path)).sort(compareNames);
+      } catch (error) {
+        if (isMissing(error)) return undefined;
+        throw new HostReadError(display(path), error);
+      }
+    },
+    exists: async (path) => (await statPath(path)) !== undefined,
+    isDirectory: async (path) => (await statPath(path))?.isDirectory() ?? false,
+    display,
+  };
+}
