@@ -1,47 +1,22 @@
 // Evaluating an image compatibility spec against one node: upstream's node validator
 // (matching.md §7.4, §10). Sets in order after the tag filter, rules with failFast off, vars fed
 // back into rule.matched across all sets; any evaluation error aborts the whole validation.
-import type { CompatibilitySpec, FeatureMatcherTerm, MatchExpression } from '@nfd/spec';
-import { explainExpression, type HostFacts } from './explain.ts';
+import type {
+  CompatibilitySpec,
+  CompatibilityStatus,
+  FeatureMatcherTerm,
+  MatchAnyStatus,
+  MatchExpression,
+  MatchedExpressionStatus,
+  ReportedExpression,
+  RuleStatus,
+} from '@nfd/spec';
+import { explainExpression } from './explain.ts';
 import { cloneFeatureIndex, type FeatureIndex, setMatchedAttributes } from './features.ts';
 import { compareByteOrder, type ProcessedTerm } from './match-features.ts';
 import { type CompiledRule, compileGroupRule } from './rule.ts';
 
-/** The expression as the report shows it: `value` omitted when empty, `type` when "". */
-export interface ReportedExpression {
-  op: string;
-  value?: string[];
-  type?: string;
-}
-
-export interface MatchedExpressionStatus {
-  feature: string;
-  name: string;
-  expression: ReportedExpression;
-  matcherType: 'matchExpression' | 'matchName';
-  isMatch: boolean;
-  /** With `explain`: what the node has for this expression (not in upstream's report). */
-  host?: HostFacts;
-}
-
-export interface MatchAnyStatus {
-  matchedExpressions: MatchedExpressionStatus[] | null;
-}
-
-export interface RuleStatus {
-  name: string;
-  isMatch: boolean;
-  matchedExpressions?: MatchedExpressionStatus[];
-  matchedAny?: MatchAnyStatus[];
-}
-
-/** One compatibility set's result, upstream's CompatibilityStatus. */
-export interface CompatibilityStatus {
-  rules: RuleStatus[] | null;
-  description?: string;
-  weight?: number;
-  tag?: string;
-}
+export type { CompatibilityStatus, MatchAnyStatus, MatchedExpressionStatus, ReportedExpression, RuleStatus };
 
 export interface EvaluateOptions {
   /** Evaluate only sets whose tag is one of these (untagged sets are then skipped; §10.3). */

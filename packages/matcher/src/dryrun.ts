@@ -1,7 +1,15 @@
 // Running a NodeFeatureRule or NodeFeatureGroup against a node, as our `dryrun` promises
 // (matching.md §7.1, §7.2, §8, §9.3): rules in order with failFast, labels and vars fed back
 // through `rule.matched`, outputs prefixed, resolved and validated after all rules ran.
-import type { GroupRule, Rule, Taint } from '@nfd/spec';
+import type {
+  DryrunResult,
+  GroupDryrunResult,
+  GroupRule,
+  GroupRuleRunResult,
+  Rule,
+  RuleRunResult,
+  Taint,
+} from '@nfd/spec';
 import { isDynamicValue, resolveDynamicValue } from './dynamic-value.ts';
 import { cloneFeatureIndex, type FeatureIndex, setMatchedAttributes } from './features.ts';
 import {
@@ -15,42 +23,7 @@ import {
 } from './output-validation.ts';
 import { type CompiledRule, compileGroupRule, compileRule } from './rule.ts';
 
-/** One rule's raw outputs: keys as written, `@` values unresolved (§9.3). */
-export interface RuleRunResult {
-  name: string;
-  matched: boolean;
-  /** Set when the rule errored; it then produced nothing. */
-  error?: string;
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  vars: Record<string, string>;
-  extendedResources: Record<string, string>;
-  taints: Taint[];
-}
-
-export interface DryrunResult {
-  rules: RuleRunResult[];
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  extendedResources: Record<string, string>;
-  taints: Taint[];
-  /** One per errored rule, unresolvable dynamic value and invalid output. */
-  errors: string[];
-}
-
-export interface GroupRuleRunResult {
-  name: string;
-  matched: boolean;
-  error?: string;
-  vars: Record<string, string>;
-}
-
-export interface GroupDryrunResult {
-  rules: GroupRuleRunResult[];
-  /** Whether the node belongs to the group: any rule matched (§7.3). */
-  matched: boolean;
-  errors: string[];
-}
+export type { DryrunResult, GroupDryrunResult, GroupRuleRunResult, RuleRunResult };
 
 /** Compiled rules of a NodeFeatureRule, reusable against many nodes. */
 export interface RuleSet {

@@ -1,20 +1,10 @@
 // What a node has where an expression looked (for `--explain` and the table's "node has"):
 // not part of upstream's report.
+import type { HostFacts } from '@nfd/spec';
 import type { FeatureIndex } from './features.ts';
 import { goToLower } from './match-features.ts';
 
-export interface HostFacts {
-  /** Whether the node has the feature at all (under any type). */
-  featurePresent: boolean;
-  /** For an element expression: whether it is a flag of the node. */
-  flag?: boolean;
-  /** The attribute value, when the node has the element as an attribute. */
-  value?: string;
-  /** The element's value in each instance of the feature (null: the instance lacks it). */
-  instances?: (string | null)[];
-  /** For matchName: the element names of the feature (at most MAX_NAMES). */
-  names?: string[];
-}
+export type { HostFacts };
 
 const MAX_NAMES = 50;
 

@@ -1,46 +1,18 @@
+import type {
+  CompatibilityStatus,
+  HostFacts,
+  MatchedExpressionStatus,
+  ReportedExpression,
+  RuleStatus,
+} from '@nfd/spec';
 import { stringify } from 'yaml';
 import { createStyler } from './style.ts';
 import { renderTable } from './table.ts';
 
-// The validate-node report (upstream's CompatibilityStatus list; matching.md §10). The shapes
-// mirror @nfd/matcher's results structurally, so this package needs no matcher dependency.
+// The validate-node report (upstream's CompatibilityStatus list; matching.md §10). The shapes are
+// @nfd/spec's result types, which @nfd/matcher produces, so this package needs no matcher dependency.
 
-export interface HostFacts {
-  featurePresent: boolean;
-  flag?: boolean;
-  value?: string;
-  instances?: (string | null)[];
-  names?: string[];
-}
-
-export interface ReportedExpression {
-  op: string;
-  value?: string[];
-  type?: string;
-}
-
-export interface MatchedExpressionStatus {
-  feature: string;
-  name: string;
-  expression: ReportedExpression;
-  matcherType: 'matchExpression' | 'matchName';
-  isMatch: boolean;
-  host?: HostFacts;
-}
-
-export interface RuleStatus {
-  name: string;
-  isMatch: boolean;
-  matchedExpressions?: MatchedExpressionStatus[];
-  matchedAny?: { matchedExpressions: MatchedExpressionStatus[] | null }[];
-}
-
-export interface CompatibilityStatus {
-  rules: RuleStatus[] | null;
-  description?: string;
-  weight?: number;
-  tag?: string;
-}
+export type { CompatibilityStatus, HostFacts, MatchedExpressionStatus, ReportedExpression, RuleStatus };
 
 export type CompatibilityFormat = 'table' | 'json' | 'yaml';
 

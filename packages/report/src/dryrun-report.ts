@@ -1,3 +1,4 @@
+import type { DryrunResult, GroupDryrunResult, GroupRuleRunResult, RuleRunResult, Taint } from '@nfd/spec';
 import { stringify } from 'yaml';
 import { createStyler } from './style.ts';
 
@@ -5,44 +6,14 @@ import { createStyler } from './style.ts';
 // `kubectl nfd dryrun` (header, one line per rule, then Taints, Labels, Extended Resources and
 // Annotations), sorted so it is stable, with the errors and a verdict line at the end.
 
-export interface TaintOutput {
-  key: string;
-  value?: string;
-  effect: string;
-}
+// The shapes are @nfd/spec's result types, which @nfd/matcher produces; the names here are this package's.
 
-export interface RuleRun {
-  name: string;
-  matched: boolean;
-  error?: string;
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  vars: Record<string, string>;
-  extendedResources: Record<string, string>;
-  taints: TaintOutput[];
-}
-
-export interface DryrunReport {
-  rules: RuleRun[];
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  extendedResources: Record<string, string>;
-  taints: TaintOutput[];
-  errors: string[];
-}
-
-export interface GroupRuleRun {
-  name: string;
-  matched: boolean;
-  error?: string;
-  vars: Record<string, string>;
-}
-
-export interface GroupDryrunReport {
-  rules: GroupRuleRun[];
-  matched: boolean;
-  errors: string[];
-}
+/** The taint fields the JSON/YAML document writes (`timeAdded` left out). */
+export type TaintOutput = Pick<Taint, 'key' | 'value' | 'effect'>;
+export type RuleRun = RuleRunResult;
+export type DryrunReport = DryrunResult;
+export type GroupRuleRun = GroupRuleRunResult;
+export type GroupDryrunReport = GroupDryrunResult;
 
 export interface DryrunRenderOptions {
   color?: boolean;

@@ -5,6 +5,18 @@ export {
   type CompatibilitySpec,
   CompatibilitySpecSchema,
 } from './compatibility-spec.ts';
+export {
+  ARM_HWCAP,
+  ARM_HWCAP2,
+  ARM64_HWCAP,
+  ARM64_HWCAP2,
+  CPUINFO_X86_FLAGS,
+  PPC64LE_HWCAP,
+  PPC64LE_HWCAP2,
+  S390X_HWCAP,
+  X86_64_LEVEL_FLAGS,
+  X86_FEATURE_NAMES,
+} from './cpu-feature-names.ts';
 export { NfdError, type NfdErrorCode } from './errors.ts';
 export {
   type FeatureMatcherTerm,
@@ -80,4 +92,17 @@ export {
 export { type NodeFeatureGroup, NodeFeatureGroupSchema } from './node-feature-group.ts';
 export { type NodeFeatureRule, NodeFeatureRuleSchema } from './node-feature-rule.ts';
 export { type ObjectMeta, ObjectMetaSchema } from './object-meta.ts';
+export type {
+  CompatibilityStatus,
+  DryrunResult,
+  GroupDryrunResult,
+  GroupRuleRunResult,
+  HostFacts,
+  MatchAnyStatus,
+  MatchedExpressionStatus,
+  ReportedExpression,
+  RuleRunResult,
+  RuleStatus,
+} from './results.ts';
 export { type GroupRule, GroupRuleSchema, type Rule, RuleSchema, type Taint, TaintSchema } from './rule.ts';
+export { DMI_ID_ATTRIBUTES } from './system-feature-names.ts';

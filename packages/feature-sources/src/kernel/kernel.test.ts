@@ -3,6 +3,15 @@ import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHostFs } from '../host-fs.ts';
 import {
+  describeFixtureHosts,
+  fixtureContext,
+  type TempHost,
+  type TreeEntry,
+  tempHost,
+  testContext,
+  thisMachineContext,
+} from '../test-support.ts';
+import {
   createKernelSource,
   KERNEL_DEFAULT_CONFIG,
   kconfigCandidates,
@@ -12,17 +21,6 @@ import {
   parseKernelVersion,
   parseLoadedModules,
 } from './kernel.ts';
-import {
-  expectedFeaturesOf,
-  expectedLabelsOf,
-  FIXTURE_HOSTS,
-  fixtureContext,
-  prefixLabels,
-  type TempHost,
-  type TreeEntry,
-  tempHost,
-  testContext,
-} from './test-support.ts';
 
 let host: TempHost | undefined;
 afterEach(async () => {
@@ -38,21 +36,7 @@ async function hostWith(entries: Record<string, TreeEntry>): Promise<TempHost> {
 const R = '5.10.0-test';
 const RELEASE = { 'proc/sys/kernel/osrelease': `${R}\n` };
 
-describe('kernel source on the fixture hosts', () => {
-  for (const name of FIXTURE_HOSTS) {
-    it(`${name}: features equal expected-features.json`, async () => {
-      const features = await kernelSource.discover(await fixtureContext(name));
-      expect(features).toEqual(await expectedFeaturesOf(name, 'kernel'));
-    });
-
-    it(`${name}: labels equal expected-labels.json`, async () => {
-      const features = await kernelSource.discover(await fixtureContext(name));
-      expect(prefixLabels('kernel', kernelSource.labels(features))).toEqual(
-        await expectedLabelsOf(name, 'kernel'),
-      );
-    });
-  }
-
+describeFixtureHosts(kernelSource, { expect: 'features', noWarnings: false }, () => {
   it('this-machine: no /proc/modules, so both module features are absent and the reasons are warned', async () => {
     const context = await fixtureContext('this-machine');
     const features = await kernelSource.discover(context);
@@ -96,7 +80,7 @@ describe('kernel.version', () => {
       'lib/modules/x/modules.builtin': 'kernel/a.ko\n',
       'proc/modules': 'a 1 0 - Live 0x0\n',
     });
-    const ctx = context();
+    const ctx = context;
     const features = await kernelSource.discover(ctx);
     expect(features.attributes['kernel.version']).toBeUndefined();
     expect(features.flags['kernel.loadedmodule']).toEqual({ elements: { a: {} } });
@@ -106,7 +90,7 @@ describe('kernel.version', () => {
 
   it('reads the release with white space trimmed', async () => {
     const { context } = await hostWith({ 'proc/sys/kernel/osrelease': '  6.1.0-18-arm64 \n\n' });
-    const features = await kernelSource.discover(context());
+    const features = await kernelSource.discover(context);
     expect(features.attributes['kernel.version']?.elements?.full).toBe('6.1.0-18-arm64');
   });
 });
@@ -151,7 +135,7 @@ describe('kernel.config', () => {
     const entries: Record<string, TreeEntry> = { ...RELEASE };
     for (let i = first; i < CANDIDATES.length; i++) entries[CANDIDATES[i] as string] = kconfigFile(i);
     const { context } = await hostWith(entries);
-    const features = await kernelSource.discover(context());
+    const features = await kernelSource.discover(context);
     expect(features.attributes['kernel.config']).toEqual({ elements: { WHICH: String(first) } });
   });
 
@@ -162,7 +146,7 @@ describe('kernel.config', () => {
       'etc/my-kconfig.gz': gzipSync('CONFIG_WHICH=mine\n'),
     });
     const source = createKernelSource({ kconfigFile: '/etc/my-kconfig.gz' });
-    expect((await source.discover(context())).attributes['kernel.config']).toEqual({
+    expect((await source.discover(context)).attributes['kernel.config']).toEqual({
       elements: { WHICH: 'mine' },
     });
   });
@@ -174,7 +158,7 @@ describe('kernel.config', () => {
       [`usr/src/linux-${R}/.config`]: { dir: true },
       'usr/src/linux/.config': 'CONFIG_WHICH=3\n',
     });
-    expect((await kernelSource.discover(context())).attributes['kernel.config']).toEqual({
+    expect((await kernelSource.discover(context)).attributes['kernel.config']).toEqual({
       elements: { WHICH: '3' },
     });
   });
@@ -184,14 +168,14 @@ describe('kernel.config', () => {
       [`boot/config-${R}`]: 'CONFIG_A=y\n',
       'usr/src/linux/.config': 'CONFIG_B=y\n',
     });
-    expect((await kernelSource.discover(context())).attributes['kernel.config']).toEqual({
+    expect((await kernelSource.discover(context)).attributes['kernel.config']).toEqual({
       elements: { B: 'y' },
     });
   });
 
   it('is absent (with no config labels) when nothing can be read, and empty for an empty file', async () => {
     const none = await hostWith({ ...RELEASE });
-    const ctx = none.context();
+    const ctx = none.context;
     const features = await kernelSource.discover(ctx);
     expect(features.attributes['kernel.config']).toBeUndefined();
     expect(kernelSource.labels(features)).toEqual({
@@ -203,7 +187,7 @@ describe('kernel.config', () => {
     expect(ctx.warnings).toContain('failed to read kconfig: no kernel config file could be read');
     await none.remove();
     const empty = await hostWith({ ...RELEASE, [`boot/config-${R}`]: '' });
-    expect((await kernelSource.discover(empty.context())).attributes['kernel.config']).toEqual({
+    expect((await kernelSource.discover(empty.context)).attributes['kernel.config']).toEqual({
       elements: {},
     });
   });
@@ -250,7 +234,7 @@ describe('kernel.config', () => {
       [`boot/config-${R}`]:
         'CONFIG_NO_HZ=y\nCONFIG_NO_HZ_IDLE=m\nCONFIG_NO_HZ_FULL="y"\nCONFIG_PREEMPT_RT=y\n',
     });
-    const features = await kernelSource.discover(context());
+    const features = await kernelSource.discover(context);
     const labels = kernelSource.labels(features);
     expect(labels['config.NO_HZ']).toBe('true');
     expect(labels['config.NO_HZ_IDLE']).toBe('true');
@@ -261,7 +245,7 @@ describe('kernel.config', () => {
     const copy = structuredClone(features);
     expect(kernelSource.labels(copy)['config.NO_HZ_IDLE']).toBe('true');
     const custom = createKernelSource({ configOpts: ['PREEMPT_RT', 'NO_HZ'] });
-    expect(custom.labels(await custom.discover(context()))).toMatchObject({
+    expect(custom.labels(await custom.discover(context))).toMatchObject({
       'config.PREEMPT_RT': 'true',
       'config.NO_HZ': 'true',
     });
@@ -274,7 +258,7 @@ describe('kernel.config', () => {
       'proc/config.gz': Buffer.concat([gzipSync('CONFIG_A=y\n'), gzipSync('CONFIG_B="x"\n')]),
       [`boot/config-${R}`]: 'CONFIG_BOOT=y\n',
     });
-    expect((await kernelSource.discover(context())).attributes['kernel.config']).toEqual({
+    expect((await kernelSource.discover(context)).attributes['kernel.config']).toEqual({
       elements: { A: 'y', B: 'x' },
     });
   });
@@ -311,7 +295,7 @@ describe('kernel modules', () => {
       'proc/modules': 'vfio_pci 1 0 - Live 0x0\next4 1 0 - Live 0x0\n',
       [`lib/modules/${R}/modules.builtin`]: 'kernel/drivers/hid/hid-generic.ko\nkernel/fs/ext4/ext4.ko\n',
     });
-    const features = await kernelSource.discover(both.context());
+    const features = await kernelSource.discover(both.context);
     expect(features.flags).toEqual({
       'kernel.loadedmodule': { elements: { vfio_pci: {}, ext4: {} } },
       'kernel.enabledmodule': { elements: { vfio_pci: {}, ext4: {}, 'hid-generic': {} } },
@@ -321,7 +305,7 @@ describe('kernel modules', () => {
     await both.remove();
 
     const loadedOnly = await hostWith({ ...RELEASE, 'proc/modules': 'a 1 0 - Live 0x0\n' });
-    const flags = (await kernelSource.discover(loadedOnly.context())).flags;
+    const flags = (await kernelSource.discover(loadedOnly.context)).flags;
     expect(flags).toEqual({ 'kernel.loadedmodule': { elements: { a: {} } } });
     await loadedOnly.remove();
 
@@ -329,7 +313,7 @@ describe('kernel modules', () => {
       ...RELEASE,
       [`lib/modules/${R}/modules.builtin`]: 'kernel/x/y-z.ko\n',
     });
-    expect((await kernelSource.discover(builtinOnly.context())).flags).toEqual({
+    expect((await kernelSource.discover(builtinOnly.context)).flags).toEqual({
       'kernel.enabledmodule': { elements: { 'y-z': {} } },
     });
   });
@@ -356,52 +340,51 @@ describe('kernel.selinux and kernel.kvm', () => {
     ['x', 'false'],
   ])('enforce %j -> enabled %s', async (enforce, enabled) => {
     const { context } = await hostWith({ 'sys/fs/selinux/enforce': enforce });
-    const features = await kernelSource.discover(context());
+    const features = await kernelSource.discover(context);
     expect(features.attributes['kernel.selinux']).toEqual({ elements: { enabled } });
     expect(kernelSource.labels(features)['selinux.enabled']).toBe(enabled === 'true' ? 'true' : undefined);
   });
 
   it('no selinux directory -> false; no sys/fs -> absent; selinux without enforce (or empty) -> absent', async () => {
     const noSelinux = await hostWith({ 'sys/fs/cgroup/x': '' });
-    expect((await kernelSource.discover(noSelinux.context())).attributes['kernel.selinux']).toEqual({
+    expect((await kernelSource.discover(noSelinux.context)).attributes['kernel.selinux']).toEqual({
       elements: { enabled: 'false' },
     });
     await noSelinux.remove();
 
     const noFs = await hostWith({ 'sys/kernel/x': '' });
-    const noFsContext = noFs.context();
+    const noFsContext = noFs.context;
     expect((await kernelSource.discover(noFsContext)).attributes['kernel.selinux']).toBeUndefined();
     expect(noFsContext.warnings.some((w) => w.startsWith('failed to detect selinux status'))).toBe(true);
     await noFs.remove();
 
     const noEnforce = await hostWith({ 'sys/fs/selinux': { dir: true } });
-    expect((await kernelSource.discover(noEnforce.context())).attributes['kernel.selinux']).toBeUndefined();
+    expect((await kernelSource.discover(noEnforce.context)).attributes['kernel.selinux']).toBeUndefined();
     await noEnforce.remove();
 
     const empty = await hostWith({ 'sys/fs/selinux/enforce': '' });
-    expect((await kernelSource.discover(empty.context())).attributes['kernel.selinux']).toBeUndefined();
+    expect((await kernelSource.discover(empty.context)).attributes['kernel.selinux']).toBeUndefined();
   });
 
   it('kvm: the misc device exists -> true, else false; a non-directory on the way -> absent', async () => {
     const kvm = await hostWith({ 'sys/devices/virtual/misc/kvm/dev': '10:232\n' });
-    expect((await kernelSource.discover(kvm.context())).attributes['kernel.kvm']).toEqual({
+    expect((await kernelSource.discover(kvm.context)).attributes['kernel.kvm']).toEqual({
       elements: { enabled: 'true' },
     });
     await kvm.remove();
     const none = await hostWith({ 'sys/devices/virtual/misc/tun/dev': '10:200\n' });
-    expect((await kernelSource.discover(none.context())).attributes['kernel.kvm']).toEqual({
+    expect((await kernelSource.discover(none.context)).attributes['kernel.kvm']).toEqual({
       elements: { enabled: 'false' },
     });
     await none.remove();
     const notDir = await hostWith({ 'sys/devices/virtual/misc': 'a file' });
-    expect((await kernelSource.discover(notDir.context())).attributes['kernel.kvm']).toBeUndefined();
+    expect((await kernelSource.discover(notDir.context)).attributes['kernel.kvm']).toBeUndefined();
   });
 });
 
 describe('kernel source on this machine (root /)', () => {
   it('reads the live kernel', async () => {
-    const fs = await createHostFs({ root: '/', prefix: '/' });
-    const context = testContext(fs);
+    const context = await thisMachineContext();
     const features = await kernelSource.discover(context);
     const release = readFileSync('/proc/sys/kernel/osrelease', 'utf8').split('\n')[0]?.trim() ?? '';
     expect(features.attributes['kernel.version']?.elements?.full).toBe(release);

@@ -1,8 +1,8 @@
 import { gunzipSync } from 'node:zlib';
 import type { AttributeFeatureSet, Features, FlagFeatureSet } from '@nfd/spec';
+import { goDecode, goFields, goTrim, goTrimSpace, putKey, readFile, statPath } from '../go-text.ts';
 import type { HostFs } from '../host-fs.ts';
 import { emptyFeatures, type FeatureSource, type SourceContext } from '../source.ts';
-import { goDecode, goFields, goTrim, goTrimSpace, putKey, readFile, statPath } from './go-text.ts';
 
 // The kernel source (features.md §3.2, labels §4.2), after upstream source/kernel/*.go.
 

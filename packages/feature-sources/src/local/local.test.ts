@@ -2,14 +2,14 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  expectedFeaturesOf,
+  describeFixtureHosts,
   FIXTURE_HOSTS,
   FIXTURE_HOSTS_DIR,
   fixtureContext,
   type TempHost,
   type TreeEntry,
   tempHost,
-} from '../kernel/test-support.ts';
+} from '../test-support.ts';
 import { localSource, MAX_FEATURE_FILE_SIZE, parseFeatureFile, parseGoRfc3339 } from './local.ts';
 
 const DIR = 'etc/kubernetes/node-feature-discovery/features.d';
@@ -24,8 +24,8 @@ afterEach(async () => {
 async function discover(files: Record<string, TreeEntry>, now: Date = NOW) {
   const entries: Record<string, TreeEntry> = {};
   for (const [name, entry] of Object.entries(files)) entries[`${DIR}/${name}`] = entry;
-  host = await tempHost(entries);
-  const context = host.context({ now });
+  host = await tempHost(entries, { now });
+  const context = host.context;
   const features = await localSource.discover(context);
   return {
     features,
@@ -40,14 +40,9 @@ function parse(text: string, now: Date = NOW) {
   return { ...parseFeatureFile(text, now, (message) => problems.push(message)), problems };
 }
 
-describe('local source on the fixture hosts', () => {
+// Local labels are not prefixed, so the shared labels test does not apply.
+describeFixtureHosts(localSource, { expect: 'features', noWarnings: false, labels: false }, () => {
   for (const name of FIXTURE_HOSTS) {
-    it(`${name}: features equal expected-features.json`, async () => {
-      expect(await localSource.discover(await fixtureContext(name))).toEqual(
-        await expectedFeaturesOf(name, 'local'),
-      );
-    });
-
     it(`${name}: labels equal expected-labels.json (keys unprefixed)`, async () => {
       const features = await localSource.discover(await fixtureContext(name));
       const all = JSON.parse(
@@ -73,7 +68,7 @@ describe('local source on the fixture hosts', () => {
 describe('local feature files', () => {
   it('both features exist and are empty when the directory is missing', async () => {
     host = await tempHost({});
-    const context = host.context();
+    const context = host.context;
     expect(await localSource.discover(context)).toEqual({
       flags: {},
       attributes: { 'local.label': { elements: {} }, 'local.feature': { elements: {} } },

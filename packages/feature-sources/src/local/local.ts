@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Features } from '@nfd/spec';
+import { goDecode, goTrimSpace, putKey, readDir, readFile } from '../go-text.ts';
 import { HostReadError } from '../host-fs.ts';
-import { goDecode, goTrimSpace, putKey, readDir, readFile } from '../kernel/go-text.ts';
 import { emptyFeatures, type FeatureSource, type SourceContext } from '../source.ts';
 
 // The local source (features.md §3.9.1, labels §4.1/§4.2), after upstream source/local/local.go.

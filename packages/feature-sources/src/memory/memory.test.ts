@@ -1,16 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHostFs } from '../host-fs.ts';
 import {
-  expectedFeaturesOf,
-  expectedLabelsOf,
-  FIXTURE_HOSTS,
-  fixtureContext,
-  prefixLabels,
+  describeFixtureHosts,
   type TempHost,
   type TreeEntry,
   tempHost,
   testContext,
-} from '../kernel/test-support.ts';
+} from '../test-support.ts';
 import { hugepageQuantity, memorySource } from './memory.ts';
 
 let host: TempHost | undefined;
@@ -21,26 +17,11 @@ afterEach(async () => {
 
 async function discover(entries: Record<string, TreeEntry>) {
   host = await tempHost(entries);
-  const context = host.context();
+  const context = host.context;
   return { features: await memorySource.discover(context), context };
 }
 
-describe('memory source on the fixture hosts', () => {
-  for (const name of FIXTURE_HOSTS) {
-    it(`${name}: features equal expected-features.json`, async () => {
-      const context = await fixtureContext(name);
-      expect(await memorySource.discover(context)).toEqual(await expectedFeaturesOf(name, 'memory'));
-      expect(context.warnings).toEqual([]);
-    });
-
-    it(`${name}: labels equal expected-labels.json`, async () => {
-      const features = await memorySource.discover(await fixtureContext(name));
-      expect(prefixLabels('memory', memorySource.labels(features))).toEqual(
-        await expectedLabelsOf(name, 'memory'),
-      );
-    });
-  }
-});
+describeFixtureHosts(memorySource, { expect: 'features', noWarnings: true });
 
 describe('memory.numa', () => {
   it('counts every entry; more than one is NUMA', async () => {

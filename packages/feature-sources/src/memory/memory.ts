@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Features, InstanceFeature } from '@nfd/spec';
+import { goDecode, goTrimRight, goTrimSpace, readDir, readFile } from '../go-text.ts';
 import { HostReadError } from '../host-fs.ts';
-import { goDecode, goTrimRight, goTrimSpace, readDir, readFile } from '../kernel/go-text.ts';
 import { emptyFeatures, type FeatureSource, type SourceContext } from '../source.ts';
 
 // The memory source (features.md §3.3, labels §4.2), after upstream source/memory/memory.go.

@@ -1,19 +1,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHostFs } from '../host-fs.ts';
-import {
-  expectedFeatures,
-  expectedInstancesOf,
-  expectedLabelsOf,
-  FIXTURE_HOSTS,
-  fixtureContext,
-  prefixLabels,
-  type TempHost,
-  tempHost,
-  testContext,
-} from '../pci/test-support.ts';
 import { SourceError } from '../source.ts';
+import { describeFixtureHosts, type TempHost, tempHost, thisMachineContext } from '../test-support.ts';
 import { networkSource } from './network.ts';
 
 const NET = 'sys/class/net';
@@ -28,26 +17,7 @@ function names(features: Awaited<ReturnType<typeof networkSource.discover>>, fea
   return (features.instances[feature]?.elements ?? []).map((e) => e.attributes?.name ?? '?');
 }
 
-describe('network source on the fixture hosts', () => {
-  for (const name of FIXTURE_HOSTS) {
-    it(`${name}: features equal expected-features.json`, async () => {
-      const context = await fixtureContext(name);
-      expect(await networkSource.discover(context)).toEqual({
-        flags: {},
-        attributes: {},
-        instances: expectedInstancesOf(await expectedFeatures(name), 'network'),
-      });
-      expect(context.warnings).toEqual([]);
-    });
-
-    it(`${name}: labels equal expected-labels.json`, async () => {
-      const features = await networkSource.discover(await fixtureContext(name));
-      expect(prefixLabels('network', networkSource.labels(features))).toEqual(
-        await expectedLabelsOf(name, 'network'),
-      );
-    });
-  }
-});
+describeFixtureHosts(networkSource, { expect: 'instances', noWarnings: true });
 
 describe('network discovery', () => {
   it('tells physical (device present, links followed) from virtual interfaces', async () => {
@@ -181,7 +151,7 @@ describe('network source on this machine (root /)', () => {
       .sort();
     const physical = entries.filter((n) => existsSync(join(base, n, 'device')));
     const virtual = entries.filter((n) => !existsSync(join(base, n, 'device')));
-    const context = testContext(await createHostFs({ root: '/', prefix: '/' }));
+    const context = await thisMachineContext();
     const features = await networkSource.discover(context);
     expect(names(features, 'network.device')).toEqual(physical);
     expect(names(features, 'network.virtual')).toEqual(virtual);

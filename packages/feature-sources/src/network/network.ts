@@ -1,6 +1,7 @@
 import { basename, join } from 'node:path';
 import type { Features, InstanceFeature } from '@nfd/spec';
-import { goTrimSpace, instanceElements, listOrFail, readAttribute, statOk } from '../pci/sysfs-read.ts';
+import { goTrimSpace } from '../go-text.ts';
+import { instanceElements, listOrFail, readAttribute, statOk } from '../pci/sysfs-read.ts';
 import { emptyFeatures, type FeatureSource, type SourceContext } from '../source.ts';
 
 // The network source (features.md §3.4.1, labels §4.2), after upstream source/network/network.go.

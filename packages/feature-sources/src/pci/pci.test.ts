@@ -6,19 +6,17 @@ import type { Features } from '@nfd/spec';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHostFs } from '../host-fs.ts';
 import { SourceError } from '../source.ts';
-import { createPciSource, formatPciAttribute, PCI_DEFAULT_CONFIG, pciSource } from './pci.ts';
 import {
+  describeFixtureHosts,
   expectedFeatures,
-  expectedInstancesOf,
-  expectedLabelsOf,
-  FIXTURE_HOSTS,
   FIXTURE_HOSTS_DIR,
   fixtureContext,
-  prefixLabels,
   type TempHost,
   tempHost,
   testContext,
-} from './test-support.ts';
+  thisMachineContext,
+} from '../test-support.ts';
+import { createPciSource, formatPciAttribute, PCI_DEFAULT_CONFIG, pciSource } from './pci.ts';
 
 const DEV = 'sys/bus/pci/devices';
 
@@ -42,25 +40,7 @@ afterEach(async () => {
   host = undefined;
 });
 
-describe('pci source on the fixture hosts', () => {
-  for (const name of FIXTURE_HOSTS) {
-    it(`${name}: features equal expected-features.json`, async () => {
-      const context = await fixtureContext(name);
-      const features = await pciSource.discover(context);
-      expect(features).toEqual({
-        flags: {},
-        attributes: {},
-        instances: expectedInstancesOf(await expectedFeatures(name), 'pci'),
-      });
-      expect(context.warnings).toEqual([]);
-    });
-
-    it(`${name}: labels equal expected-labels.json`, async () => {
-      const features = await pciSource.discover(await fixtureContext(name));
-      expect(prefixLabels('pci', pciSource.labels(features))).toEqual(await expectedLabelsOf(name, 'pci'));
-    });
-  }
-
+describeFixtureHosts(pciSource, { expect: 'instances', noWarnings: true }, () => {
   it('gpu-node: the ASPEED VGA and the NVIDIA 3D controller are labelled, the SR-IOV NIC is not', async () => {
     const features = await pciSource.discover(await fixtureContext('gpu-node'));
     expect(pciSource.labels(features)).toEqual({ '0300_1a03.present': 'true', '0302_10de.present': 'true' });
@@ -334,7 +314,7 @@ describe('pci source on this machine (root /)', () => {
     };
     const entries = readdirSync(base).sort();
     const complete = entries.filter((entry) => mandatory.every((file) => readable(join(base, entry, file))));
-    const context = testContext(await createHostFs({ root: '/', prefix: '/' }));
+    const context = await thisMachineContext();
     const elements = (await pciSource.discover(context)).instances['pci.device']?.elements ?? [];
     expect(elements).toHaveLength(complete.length);
     expect(context.warnings).toHaveLength(entries.length - complete.length);

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import type { Features, InstanceFeature } from '@nfd/spec';
+import { goTrimSpace } from '../go-text.ts';
 import { emptyFeatures, type FeatureSource, type SourceContext } from '../source.ts';
 import {
   deviceClassLabels,
-  goTrimSpace,
   instanceElements,
   listOrFail,
   readAttribute,

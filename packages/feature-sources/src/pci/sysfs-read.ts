@@ -5,17 +5,8 @@ import { SourceError, type SourceName } from '../source.ts';
 // Helpers shared by the sysfs-listing sources (pci, usb, network, storage). They live here rather
 // than in a package-wide module only because these four sources are owned together; nothing in
 // them is pci-specific.
-
-// Go's unicode.IsSpace set, which strings.TrimSpace uses. JavaScript's trim() differs: it also
-// strips U+FEFF and does not strip U+0085. Every value these sources store is TrimSpace'd upstream
-// (features.md §3.4-§3.8), so use the Go set.
-const GO_SPACE = '\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
-const GO_TRIM = new RegExp(`^[${GO_SPACE}]+|[${GO_SPACE}]+$`, 'g');
-
-/** Go's strings.TrimSpace. */
-export function goTrimSpace(text: string): string {
-  return text.replace(GO_TRIM, '');
-}
+// Every value these sources store is TrimSpace'd upstream (features.md §3.4-§3.8): they use
+// goTrimSpace (../go-text.ts), not JavaScript's trim().
 
 /** One sysfs file read the way upstream's os.ReadFile sees it. */
 export type AttributeRead =

@@ -2,19 +2,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { InstanceFeature } from '@nfd/spec';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHostFs } from '../host-fs.ts';
-import {
-  expectedFeatures,
-  expectedInstancesOf,
-  expectedLabelsOf,
-  FIXTURE_HOSTS,
-  fixtureContext,
-  prefixLabels,
-  type TempHost,
-  tempHost,
-  testContext,
-} from '../pci/test-support.ts';
 import { SourceError } from '../source.ts';
+import { describeFixtureHosts, type TempHost, tempHost, thisMachineContext } from '../test-support.ts';
 import { storageSource } from './storage.ts';
 
 const BLOCK = 'sys/block';
@@ -25,26 +14,7 @@ afterEach(async () => {
   host = undefined;
 });
 
-describe('storage source on the fixture hosts', () => {
-  for (const name of FIXTURE_HOSTS) {
-    it(`${name}: features equal expected-features.json`, async () => {
-      const context = await fixtureContext(name);
-      expect(await storageSource.discover(context)).toEqual({
-        flags: {},
-        attributes: {},
-        instances: expectedInstancesOf(await expectedFeatures(name), 'storage'),
-      });
-      expect(context.warnings).toEqual([]);
-    });
-
-    it(`${name}: labels equal expected-labels.json`, async () => {
-      const features = await storageSource.discover(await fixtureContext(name));
-      expect(prefixLabels('storage', storageSource.labels(features))).toEqual(
-        await expectedLabelsOf(name, 'storage'),
-      );
-    });
-  }
-});
+describeFixtureHosts(storageSource, { expect: 'instances', noWarnings: true });
 
 describe('storage discovery', () => {
   it('reads the queue files trimmed, skipping missing ones, in sorted order', async () => {
@@ -130,7 +100,7 @@ describe('storage source on this machine (root /)', () => {
 
   it.skipIf(!existsSync(base))('lists /sys/block with each rotational value', async () => {
     const entries = readdirSync(base).sort();
-    const context = testContext(await createHostFs({ root: '/', prefix: '/' }));
+    const context = await thisMachineContext();
     const elements = (await storageSource.discover(context)).instances['storage.block']?.elements ?? [];
     expect(elements.map((e) => e.attributes?.name)).toEqual(entries);
     for (const [i, entry] of entries.entries()) {

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Features, InstanceFeature } from '@nfd/spec';
-import { goTrimSpace, instanceElements, listOrFail, readAttribute } from '../pci/sysfs-read.ts';
+import { goTrimSpace } from '../go-text.ts';
+import { instanceElements, listOrFail, readAttribute } from '../pci/sysfs-read.ts';
 import { emptyFeatures, type FeatureSource, type SourceContext } from '../source.ts';
 
 // The storage source (features.md §3.6.1, labels §4.2), after upstream source/storage/storage.go.

@@ -2,16 +2,13 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHostFs } from '../host-fs.ts';
 import {
-  expectedFeaturesOf,
-  expectedLabelsOf,
-  FIXTURE_HOSTS,
-  fixtureContext,
-  prefixLabels,
+  describeFixtureHosts,
   type TempHost,
   type TreeEntry,
   tempHost,
   testContext,
-} from '../kernel/test-support.ts';
+  thisMachineContext,
+} from '../test-support.ts';
 import { parseOsRelease, SYSTEM_DMI_ATTRIBUTES, systemSource } from './system.ts';
 
 let host: TempHost | undefined;
@@ -21,27 +18,12 @@ afterEach(async () => {
 });
 
 async function discover(entries: Record<string, TreeEntry>, nodeName?: string) {
-  host = await tempHost(entries);
-  const context = host.context(nodeName === undefined ? {} : { nodeName });
+  host = await tempHost(entries, nodeName === undefined ? {} : { nodeName });
+  const context = host.context;
   return { features: await systemSource.discover(context), context };
 }
 
-describe('system source on the fixture hosts', () => {
-  for (const name of FIXTURE_HOSTS) {
-    it(`${name}: features equal expected-features.json`, async () => {
-      expect(await systemSource.discover(await fixtureContext(name))).toEqual(
-        await expectedFeaturesOf(name, 'system'),
-      );
-    });
-
-    it(`${name}: labels equal expected-labels.json`, async () => {
-      const features = await systemSource.discover(await fixtureContext(name));
-      expect(prefixLabels('system', systemSource.labels(features))).toEqual(
-        await expectedLabelsOf(name, 'system'),
-      );
-    });
-  }
-});
+describeFixtureHosts(systemSource, { expect: 'features', noWarnings: false });
 
 describe('system.osrelease', () => {
   it('strips surrounding quotes of both kinds, keeps escapes and inner quotes, later duplicates win', () => {
@@ -180,8 +162,7 @@ describe('system.dmiid', () => {
 
 describe('system source on this machine (root /)', () => {
   it('system.osrelease.ID equals the ID of /etc/os-release', async () => {
-    const fs = await createHostFs({ root: '/', prefix: '/' });
-    const features = await systemSource.discover(testContext(fs));
+    const features = await systemSource.discover(await thisMachineContext());
     const line = readFileSync('/etc/os-release', 'utf8')
       .split('\n')
       .findLast((l) => l.startsWith('ID='));

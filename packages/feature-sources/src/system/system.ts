@@ -1,5 +1,5 @@
-import type { Features } from '@nfd/spec';
-import { goDecode, goTrim, goTrimSpace, putKey, readFile } from '../kernel/go-text.ts';
+import { DMI_ID_ATTRIBUTES, type Features } from '@nfd/spec';
+import { goDecode, goTrim, goTrimSpace, putKey, readFile } from '../go-text.ts';
 import { emptyFeatures, type FeatureSource, type SourceContext } from '../source.ts';
 
 // The system source (features.md §3.7, labels §4.2), after upstream source/system/system.go.
@@ -9,24 +9,7 @@ export const SYSTEM_NAME_FEATURE = 'system.name';
 export const SYSTEM_DMIID_FEATURE = 'system.dmiid';
 
 /** The DMI files read (§3.7.3); serial numbers and UUIDs deliberately not. */
-export const SYSTEM_DMI_ATTRIBUTES: readonly string[] = [
-  'bios_date',
-  'bios_vendor',
-  'bios_version',
-  'board_asset_tag',
-  'board_name',
-  'board_vendor',
-  'board_version',
-  'chassis_asset_tag',
-  'chassis_type',
-  'chassis_vendor',
-  'chassis_version',
-  'product_family',
-  'product_name',
-  'product_sku',
-  'product_version',
-  'sys_vendor',
-];
+export const SYSTEM_DMI_ATTRIBUTES: readonly string[] = DMI_ID_ATTRIBUTES;
 
 /** os-release keys that become `os_release.<key>` labels, when present. */
 const OS_RELEASE_LABEL_KEYS = ['ID', 'VERSION_ID', 'VERSION_ID.major', 'VERSION_ID.minor'] as const;

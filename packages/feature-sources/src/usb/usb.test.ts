@@ -2,18 +2,13 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Features } from '@nfd/spec';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHostFs } from '../host-fs.ts';
 import {
-  expectedFeatures,
-  expectedInstancesOf,
-  expectedLabelsOf,
-  FIXTURE_HOSTS,
+  describeFixtureHosts,
   fixtureContext,
-  prefixLabels,
   type TempHost,
   tempHost,
-  testContext,
-} from '../pci/test-support.ts';
+  thisMachineContext,
+} from '../test-support.ts';
 import { createUsbSource, USB_DEFAULT_CONFIG, usbSource } from './usb.ts';
 
 const DEV = 'sys/bus/usb/devices';
@@ -24,24 +19,7 @@ afterEach(async () => {
   host = undefined;
 });
 
-describe('usb source on the fixture hosts', () => {
-  for (const name of FIXTURE_HOSTS) {
-    it(`${name}: features equal expected-features.json`, async () => {
-      const context = await fixtureContext(name);
-      expect(await usbSource.discover(context)).toEqual({
-        flags: {},
-        attributes: {},
-        instances: expectedInstancesOf(await expectedFeatures(name), 'usb'),
-      });
-      expect(context.warnings).toEqual([]);
-    });
-
-    it(`${name}: labels equal expected-labels.json`, async () => {
-      const features = await usbSource.discover(await fixtureContext(name));
-      expect(prefixLabels('usb', usbSource.labels(features))).toEqual(await expectedLabelsOf(name, 'usb'));
-    });
-  }
-
+describeFixtureHosts(usbSource, { expect: 'instances', noWarnings: true }, () => {
   it('gpu-node: one instance per interface of a class-00 device, duplicates kept, in listing order', async () => {
     const features = await usbSource.discover(await fixtureContext('gpu-node'));
     expect(features.instances['usb.device']?.elements?.map((e) => e.attributes?.class)).toEqual([
@@ -213,7 +191,7 @@ describe('usb source on this machine (root /)', () => {
           .sort()
           .filter((entry) => existsSync(join(base, entry, 'idProduct')))
       : [];
-    const context = testContext(await createHostFs({ root: '/', prefix: '/' }));
+    const context = await thisMachineContext();
     const elements = (await usbSource.discover(context)).instances['usb.device']?.elements;
     expect(elements).toBeDefined();
     if (dirs.length === 0) expect(elements).toEqual([]);

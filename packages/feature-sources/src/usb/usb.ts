@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import type { Features, InstanceFeature } from '@nfd/spec';
+import { goTrimSpace } from '../go-text.ts';
 import type { HostFs } from '../host-fs.ts';
 import {
   deviceClassLabels,
-  goTrimSpace,
   instanceElements,
   listQuietly,
   readAttribute,

@@ -3,6 +3,7 @@
 // code column of §7 where the upstream docs disagree) and cpuinfo-to-nfd-cpuid.json. Used by the
 // requirement lint (lint-requirements.ts) to tell a rule that can never match from one that can.
 
+import { DMI_ID_ATTRIBUTES } from '@nfd/spec';
 import {
   ARM_HWCAP_FLAGS,
   ARM64_HWCAP_FLAGS,
@@ -565,28 +566,7 @@ const FEATURE_LIST: readonly KnownFeature[] = [
     types: ['attribute'],
     section: '3.7.3',
     doc: 'DMI identification strings from /sys/devices/virtual/dmi/id.',
-    elements: attributes(
-      Object.fromEntries(
-        [
-          'bios_date',
-          'bios_vendor',
-          'bios_version',
-          'board_asset_tag',
-          'board_name',
-          'board_vendor',
-          'board_version',
-          'chassis_asset_tag',
-          'chassis_type',
-          'chassis_vendor',
-          'chassis_version',
-          'product_family',
-          'product_name',
-          'product_sku',
-          'product_version',
-          'sys_vendor',
-        ].map((name) => [name, TEXT]),
-      ),
-    ),
+    elements: attributes(Object.fromEntries(DMI_ID_ATTRIBUTES.map((name) => [name, TEXT]))),
   },
   // ---- usb (§3.8)
   {

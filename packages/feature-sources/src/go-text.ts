@@ -1,8 +1,7 @@
-import { type HostFs, HostReadError } from '../host-fs.ts';
+import { type HostFs, HostReadError } from './host-fs.ts';
 
-// Go string semantics shared by the kernel, memory, system and local sources. They live here only
-// because those four sources are owned together (a package-wide module would be the better home;
-// pci/sysfs-read.ts has its own goTrimSpace).
+// Go semantics shared by the sources: strings.TrimSpace and friends, Go's decoding of bytes to a
+// string, and os.ReadFile / os.ReadDir / os.Stat turned into values (kernel, memory, system, local).
 
 // Go's unicode.IsSpace set, which strings.TrimSpace and strings.Fields use. JavaScript's trim()
 // differs: it also strips U+FEFF and does not strip U+0085.
