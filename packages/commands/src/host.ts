@@ -23,4 +23,6 @@ export interface CliHost {
   env: Readonly<Record<string, string | undefined>>;
   /** Relative paths in arguments resolve against this directory. */
   cwd: string;
+  /** Aborted on Ctrl-C: network work stops, nothing is left half-written, the exit status is 130. */
+  signal?: AbortSignal;
 }

@@ -5,16 +5,28 @@ import { runCli } from './program.ts';
 export type AppIdentity = Pick<CliHost, 'displayName' | 'version' | 'kube'>;
 
 /** Runs the command tree on this process's argv and streams; the apps' whole job. */
-export function runProcess(app: AppIdentity): Promise<number> {
-  return runCli(
-    {
-      ...app,
-      stdin: process.stdin,
-      stdout: process.stdout,
-      stderr: process.stderr,
-      env: process.env,
-      cwd: process.cwd(),
-    },
-    process.argv.slice(2),
-  );
+export async function runProcess(app: AppIdentity): Promise<number> {
+  const interrupt = new AbortController();
+  // The first Ctrl-C cancels in-flight work cleanly; a second one kills the process as usual.
+  const onSigint = (): void => {
+    process.off('SIGINT', onSigint);
+    interrupt.abort(new Error('interrupted'));
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    return await runCli(
+      {
+        ...app,
+        stdin: process.stdin,
+        stdout: process.stdout,
+        stderr: process.stderr,
+        env: process.env,
+        cwd: process.cwd(),
+        signal: interrupt.signal,
+      },
+      process.argv.slice(2),
+    );
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
 }

@@ -44,7 +44,7 @@ describe('the command tree', () => {
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe(
-      'error: unknown command "nfd compat nope"\nhint: commands here: validate-spec, validate-node\n',
+      'error: unknown command "nfd compat nope"\nhint: commands here: attach-spec, remove-spec, list-specs, validate-spec, validate-node\n',
     );
   });
 
@@ -65,9 +65,15 @@ describe('the command tree', () => {
   });
 
   it('treats a missing required option as a usage error', async () => {
-    const result = await run(['compat', 'validate-spec']);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain("error: required option '--spec <file>' not specified");
+    const missing = await run(['compat', 'attach-spec', '--image', 'x']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("error: required option '--spec <file>' not specified");
+    const neither = await run(['compat', 'validate-spec']);
+    expect(neither).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'error: give exactly one of --spec FILE and --image REF\n',
+    });
   });
 
   it('rejects an output format it does not know', async () => {

@@ -13,6 +13,8 @@ import { createLogger } from './terminal.ts';
 export const EXIT_OK = 0;
 export const EXIT_NO = 1;
 export const EXIT_ERROR = 2;
+/** Ctrl-C, the shell convention (128 + SIGINT). */
+export const EXIT_INTERRUPTED = 130;
 
 /** Help is wrapped to the terminal, or to this width when not on one (stable in files and tests). */
 const HELP_WIDTH = 100;
@@ -118,6 +120,10 @@ export async function runCli(host: CliHost, args: readonly string[]): Promise<nu
     debug = (program.opts() as { debug?: boolean }).debug === true;
     return ctx.exitCode;
   } catch (error) {
+    if (host.signal?.aborted === true) {
+      createLogger(host, { debug }).error('interrupted');
+      return EXIT_INTERRUPTED;
+    }
     return reportError(error, host, debug);
   }
 }

@@ -4,6 +4,11 @@ import type { Readable } from 'node:stream';
 import { NfdError } from '@nfd/spec';
 import type { CliHost } from './host.ts';
 
+/** All of standard input as UTF-8 text. */
+export function readStdin(host: CliHost): Promise<string> {
+  return readStream(host.stdin);
+}
+
 /** Reads a file argument as UTF-8 text; `-` reads standard input. */
 export async function readInput(host: CliHost, file: string): Promise<string> {
   if (file === '-') return readStream(host.stdin);

@@ -4,14 +4,21 @@ import { renderCompatibilityReport } from '@nfd/report';
 import { loadCompatibilitySpec, NfdError } from '@nfd/spec';
 import type { CommandContext } from '../context.ts';
 import { type DiscoveryFlags, discoverHost, discoveryOptions } from '../discovery.ts';
-import { collectList, collectRepeated, loadFeatureFiles, loadFile } from '../documents.ts';
+import { collectList, collectRepeated, firstLoaded, loadFeatureFiles, loadFile } from '../documents.ts';
+import { registryOptions } from '../registry-options.ts';
+import { readSpecText, type SpecSourceFlags } from '../spec-source.ts';
 import { colorEnabled } from '../terminal.ts';
 
 export function compatValidateNodeCommand(ctx: CommandContext): Command {
   const name = ctx.host.displayName;
   const command = new Command('validate-node')
     .description("Validate a node's features against an image compatibility spec")
-    .requiredOption('--spec <file>', 'the image compatibility spec (YAML or JSON; - reads stdin)')
+    .option(
+      '--image <ref>',
+      'validate against the compatibility spec attached to this image (the newest one)',
+    )
+    .option('--spec <file>', 'validate against this spec file instead (YAML or JSON; - reads stdin)')
+    .option('--artifact <digest>', 'with --image: this spec artifact instead of the newest')
     .option(
       '--features <file>',
       "the node's features instead of this host's: a NodeFeature or `export features` file (repeatable: several are merged)",
@@ -32,7 +39,7 @@ export function compatValidateNodeCommand(ctx: CommandContext): Command {
       '--explain',
       'add what the node has for each expression to JSON/YAML output (the table always shows it for failures)',
     );
-  for (const option of discoveryOptions()) command.addOption(option);
+  for (const option of [...registryOptions(), ...discoveryOptions()]) command.addOption(option);
   return command
     .addHelpText(
       'after',
@@ -45,19 +52,22 @@ Exit status: 0 when at least one (tag-filtered) compatibility set matches fully,
 Without --features it discovers this host's features (as \`export features\` does).
 
 Examples:
+  ${name} compat validate-node --image registry.example/app:1.0
+  ${name} compat validate-node --image registry.example/app:1.0 --platform linux/arm64 --output-json
   ${name} compat validate-node --spec spec.yaml
   ${name} compat validate-node --spec spec.yaml --features worker-1.yaml
   ${name} compat validate-node --spec spec.yaml --features worker-1.yaml --tags preferred -o json`,
     )
     .action(async (options) => {
-      const spec = await loadFile(ctx.host, options.spec, 'image compatibility spec', loadCompatibilitySpec);
-      if (spec.documents.length > 1) {
-        ctx
-          .logger()
-          .warn(`${options.spec} holds ${spec.documents.length} documents; only the first is evaluated`);
-      }
-      const [document] = spec.documents;
-      if (document === undefined) throw new NfdError('SPEC_INVALID', `${options.spec} holds no spec`);
+      const text = await readSpecText(ctx, options as SpecSourceFlags);
+      const spec = await loadFile(
+        ctx.host,
+        text.file,
+        'image compatibility spec',
+        loadCompatibilitySpec,
+        text.source,
+      );
+      const document = firstLoaded(ctx, spec.documents, text.file);
       const features =
         options.features === undefined
           ? (await discoverHost(ctx, options as DiscoveryFlags)).features

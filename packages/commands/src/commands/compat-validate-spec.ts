@@ -3,18 +3,26 @@ import { checkCompatibilitySpecRules, specRequirementIssues } from '@nfd/matcher
 import { renderSpecValidation, type SpecSummary, type SpecValidationResult } from '@nfd/report';
 import { formatIssue, loadCompatibilitySpec, type SpecIssue } from '@nfd/spec';
 import type { CommandContext } from '../context.ts';
-import { readInput } from '../read-input.ts';
+import { registryOptions } from '../registry-options.ts';
+import { readSpecText, type SpecSourceFlags } from '../spec-source.ts';
 import { colorEnabled } from '../terminal.ts';
 
 const FORMATS = ['text', 'json', 'yaml'] as const;
 
 export function compatValidateSpecCommand(ctx: CommandContext): Command {
   const name = ctx.host.displayName;
-  return new Command('validate-spec')
-    .description('Check an image compatibility spec file: schema, version, rules and match expressions')
-    .requiredOption('--spec <file>', 'the spec to check (YAML or JSON; - reads stdin)')
+  const command = new Command('validate-spec')
+    .description('Check an image compatibility spec (a file, or the artifact attached to an image)')
+    .option('--spec <file>', 'the spec to check (YAML or JSON; - reads stdin)')
+    .option(
+      '--image <ref>',
+      'check the spec attached to this image (the artifact manifest, media types, layers, and the spec)',
+    )
+    .option('--artifact <digest>', 'with --image: this spec artifact instead of the newest')
     .addOption(new Option('-o, --output <format>', 'output format').choices(FORMATS).default('text' as const))
-    .option('--strict', 'count warnings as errors', false)
+    .option('--strict', 'count warnings as errors', false);
+  for (const option of registryOptions()) command.addOption(option);
+  return command
     .addHelpText(
       'after',
       `
@@ -29,11 +37,12 @@ Exit status: 0 valid, 1 invalid, 2 usage error or unreadable file.
 Examples:
   ${name} compat validate-spec --spec spec.yaml
   ${name} compat validate-spec --spec spec.yaml -o json
-  cat spec.yaml | ${name} compat validate-spec --spec -`,
+  cat spec.yaml | ${name} compat validate-spec --spec -
+  ${name} compat validate-spec --image registry.example/app:1.0`,
     )
     .action(async (options) => {
-      const source = await readInput(ctx.host, options.spec);
-      const result = validateSpecSource(source, options.spec, options.strict);
+      const { source, file } = await readSpecText(ctx, options as SpecSourceFlags);
+      const result = validateSpecSource(source, file, options.strict);
       const color = options.output === 'text' && colorEnabled(ctx.host.stdout, ctx.host.env);
       // Warnings are diagnostics: on stderr (and in the JSON/YAML document), never in the text result.
       const warnings = result.issues.filter((issue) => issue.severity === 'warning');

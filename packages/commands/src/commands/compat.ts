@@ -1,11 +1,17 @@
 import { Command } from '@commander-js/extra-typings';
 import type { CommandContext } from '../context.ts';
+import { compatAttachSpecCommand } from './compat-attach-spec.ts';
+import { compatListSpecsCommand } from './compat-list-specs.ts';
+import { compatRemoveSpecCommand } from './compat-remove-spec.ts';
 import { compatValidateNodeCommand } from './compat-validate-node.ts';
 import { compatValidateSpecCommand } from './compat-validate-spec.ts';
 
 export function compatCommand(ctx: CommandContext): Command {
   return new Command('compat')
     .description('Image compatibility: check specs and the artifacts that carry them')
+    .addCommand(compatAttachSpecCommand(ctx))
+    .addCommand(compatRemoveSpecCommand(ctx))
+    .addCommand(compatListSpecsCommand(ctx))
     .addCommand(compatValidateSpecCommand(ctx))
     .addCommand(compatValidateNodeCommand(ctx));
 }

@@ -1,0 +1,101 @@
+import { Option } from '@commander-js/extra-typings';
+import { NfdError } from '@nfd/spec';
+import type { CommandContext } from './context.ts';
+import { readStdin } from './read-input.ts';
+
+// The registry flags of every command that talks to a registry or an OCI layout, upstream's names
+// first (`--plain-http`, `--registry-username`, `--registry-password-stdin`,
+// `--registry-token-stdin`), then ours (oras-style `--insecure`, `--ca-file`, `--oci-layout`).
+
+const GROUP = 'Registry options:';
+
+export interface RegistryFlags {
+  plainHttp?: boolean;
+  insecure?: boolean;
+  caFile?: string[];
+  registryUsername?: string;
+  registryPasswordStdin?: boolean;
+  registryTokenStdin?: boolean;
+  ociLayout?: string;
+  referrers?: 'auto' | 'api' | 'tag';
+  platform?: string;
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export function registryOptions(options: { platform?: boolean } = {}): Option[] {
+  const list = [
+    new Option('--plain-http', 'use plain HTTP instead of HTTPS for all registry communications').helpGroup(
+      GROUP,
+    ),
+    new Option(
+      '--insecure',
+      'use HTTPS without verifying the registry certificate (warned on stderr)',
+    ).helpGroup(GROUP),
+    new Option('--ca-file <file>', 'trust this CA certificate (PEM) besides the system ones (repeatable)')
+      .argParser(collect)
+      .helpGroup(GROUP),
+    new Option(
+      '--registry-username <name>',
+      'registry username (the password comes from --registry-password-stdin)',
+    ).helpGroup(GROUP),
+    new Option('--registry-password-stdin', 'read the registry password from stdin').helpGroup(GROUP),
+    new Option('--registry-token-stdin', 'read a registry access (bearer) token from stdin').helpGroup(GROUP),
+    new Option(
+      '--oci-layout <dir>',
+      'use this OCI image layout directory instead of a registry (offline)',
+    ).helpGroup(GROUP),
+    new Option('--referrers <mode>', 'how to find referrers: the OCI 1.1 API, the tag schema, or auto-detect')
+      .choices(['auto', 'api', 'tag'] as const)
+      .default('auto' as const)
+      .helpGroup(GROUP),
+  ];
+  if (options.platform !== false) {
+    list.push(
+      new Option(
+        '--platform <platform>',
+        'the image platform, os[/arch[/variant]][:os_version] (e.g. linux/arm64)',
+      ).helpGroup(GROUP),
+    );
+  }
+  return list;
+}
+
+/** A secret from stdin: one trailing \n (and then \r) trimmed, as upstream does. */
+async function readSecret(ctx: CommandContext): Promise<string> {
+  let secret = await readStdin(ctx.host);
+  if (secret.endsWith('\n')) secret = secret.slice(0, -1);
+  if (secret.endsWith('\r')) secret = secret.slice(0, -1);
+  return secret;
+}
+
+export interface RegistrySecrets {
+  username?: string;
+  password?: string;
+  token?: string;
+}
+
+/** The credentials the flags ask for (secrets only from stdin, never argv). */
+export async function registrySecrets(ctx: CommandContext, flags: RegistryFlags): Promise<RegistrySecrets> {
+  if (flags.registryPasswordStdin === true && flags.registryTokenStdin === true) {
+    throw new NfdError(
+      'USAGE',
+      'cannot use --registry-token-stdin and --registry-password-stdin at the same time',
+    );
+  }
+  if (flags.registryPasswordStdin === true) {
+    if (flags.registryUsername === undefined) {
+      throw new NfdError('USAGE', '--registry-password-stdin needs --registry-username');
+    }
+    return { username: flags.registryUsername, password: await readSecret(ctx) };
+  }
+  if (flags.registryTokenStdin === true) return { token: await readSecret(ctx) };
+  if (flags.registryUsername !== undefined) {
+    throw new NfdError('USAGE', '--registry-username needs --registry-password-stdin', {
+      hint: 'pipe the password: echo "$PASSWORD" | nfd … --registry-username USER --registry-password-stdin',
+    });
+  }
+  return {};
+}

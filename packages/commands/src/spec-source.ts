@@ -1,0 +1,47 @@
+import { fetchSpec } from '@nfd/oci-artifact';
+import { NfdError } from '@nfd/spec';
+import type { CommandContext } from './context.ts';
+import { machinePlatform, wantedPlatform, withImage } from './image-target.ts';
+import { readInput } from './read-input.ts';
+import type { RegistryFlags } from './registry-options.ts';
+
+/** A spec's text and the name issues are located in (a file, or REF@artifact-digest). */
+export interface SpecText {
+  source: string;
+  file: string;
+}
+
+export interface SpecSourceFlags extends RegistryFlags {
+  spec?: string;
+  image?: string;
+  artifact?: string;
+}
+
+/**
+ * The spec of `--spec FILE` or of the image of `--image REF` (its newest compatibility artifact,
+ * or `--artifact DIGEST`), exactly one of them.
+ */
+export async function readSpecText(ctx: CommandContext, flags: SpecSourceFlags): Promise<SpecText> {
+  if ((flags.spec === undefined) === (flags.image === undefined)) {
+    throw new NfdError('USAGE', 'give exactly one of --spec FILE and --image REF');
+  }
+  if (flags.spec !== undefined) {
+    if (flags.artifact !== undefined) throw new NfdError('USAGE', '--artifact goes with --image');
+    return { source: await readInput(ctx.host, flags.spec), file: flags.spec };
+  }
+  const image = flags.image as string;
+  const logger = ctx.logger();
+  const platform = wantedPlatform(flags);
+  const fetched = await withImage(ctx, image, flags, ['pull'], (opened) =>
+    fetchSpec(opened.target, {
+      image: opened.image,
+      ...(platform === undefined ? { machinePlatform: machinePlatform() } : { platform }),
+      ...(flags.artifact === undefined ? {} : { artifactDigest: flags.artifact }),
+      ...(ctx.host.signal === undefined ? {} : { signal: ctx.host.signal }),
+      onWarning: (message) => logger.warn(message),
+    }),
+  );
+  if (fetched.note !== undefined) logger.info(fetched.note);
+  logger.debug(`spec ${fetched.artifactDigest} of ${image} (subject ${fetched.subject.descriptor.digest})`);
+  return { source: new TextDecoder().decode(fetched.specBytes), file: `${image}@${fetched.artifactDigest}` };
+}

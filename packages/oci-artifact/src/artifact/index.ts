@@ -1,0 +1,23 @@
+export { type AttachSpecOptions, type AttachSpecResult, attachSpec } from './attach.ts';
+export {
+  type FetchSpecOptions,
+  type FetchSpecResult,
+  fetchSpec,
+  type ListSpecsOptions,
+  type ListSpecsResult,
+  listSpecs,
+  type SpecArtifactSummary,
+  sortNewestFirst,
+} from './discover.ts';
+export {
+  type BuildSpecManifestInput,
+  type BuiltSpecManifest,
+  buildSpecManifest,
+  createdTime,
+  formatCreated,
+  MISSPELT_CREATED_ANNOTATION,
+  parseRfc3339,
+  validateSpecArtifact,
+} from './manifest.ts';
+export { type RemoveSpecsOptions, removeSpecs } from './remove.ts';
+export { resolveSubject, type SpecSubject } from './subject.ts';

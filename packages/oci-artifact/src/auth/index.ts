@@ -1,0 +1,9 @@
+export { type AuthChallenge, parseChallenges } from './challenge.ts';
+export {
+  type Credential,
+  type CredentialOptions,
+  credentialFiles,
+  DOCKER_HUB_AUTH_KEY,
+  normalizeAuthKey,
+  resolveCredential,
+} from './credentials.ts';

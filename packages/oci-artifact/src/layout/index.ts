@@ -1,0 +1,1 @@
+export { LayoutTarget, type LayoutTargetOptions } from './layout-target.ts';

@@ -1,0 +1,14 @@
+export {
+  createRegistryTransport,
+  DEFAULT_MAX_BYTES,
+  parseWarnings,
+  registryNameFromOrigin,
+} from './transport.ts';
+export type {
+  Action,
+  CredentialOptions,
+  RegistryRequest,
+  RegistryResponse,
+  RegistryTransport,
+  TransportOptions,
+} from './types.ts';

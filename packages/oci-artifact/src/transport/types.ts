@@ -1,0 +1,61 @@
+import type { CredentialOptions } from '../auth/credentials.ts';
+
+export type { CredentialOptions } from '../auth/credentials.ts';
+
+export interface TransportOptions {
+  /** Use `http://` (the caller builds the endpoint with `registryEndpoint(ref, plainHttp)`); also relaxes the token-realm scheme check. */
+  plainHttp?: boolean;
+  /** Keep HTTPS but skip certificate verification (a warning is emitted once). */
+  insecure?: boolean;
+  /** Extra PEM CA bundles, added to Node's bundled and the system trust stores. */
+  caFiles?: readonly string[];
+  credentials?: CredentialOptions;
+  /** Environment for proxy settings (HTTPS_PROXY, HTTP_PROXY, NO_PROXY); defaults to `credentials.env`. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Per request: connect, time to response headers, and idle time between body chunks. Default 30 s. */
+  timeoutMs?: number;
+  /** Retries for idempotent requests (GET, HEAD, DELETE, PUT). Default 5. */
+  retries?: number;
+  signal?: AbortSignal;
+  userAgent?: string;
+  /** Warning headers (once each), the --insecure notice, unreadable credential files. */
+  onWarning?(message: string): void;
+  /** Redacted request lines, retry notices and which credential source was used. */
+  onDebug?(message: string): void;
+}
+
+export type Action = 'pull' | 'push' | 'delete';
+
+export interface RegistryRequest {
+  method: 'GET' | 'HEAD' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
+  /** Absolute URL. */
+  url: string;
+  /** Token scope: `repository:<repository>:<actions>`; the transport asks for the union of actions seen per repository. */
+  repository: string;
+  actions: readonly Action[];
+  headers?: Record<string, string>;
+  /** Always replayable. */
+  body?: Uint8Array;
+  /** Cap on the response body (an error if exceeded); default 4 MiB. */
+  maxBytes?: number;
+  /**
+   * Statuses returned as responses; default any 2xx. Others become NfdErrors (`RegistryHttpError`):
+   * 404 → OCI_NOT_FOUND; 401/403 → OCI_UNAUTHORIZED; else OCI_PROTOCOL with the registry's error code/message.
+   * Listing a 3xx status returns it instead of following the redirect.
+   */
+  expectedStatus?: readonly number[];
+}
+
+export interface RegistryResponse {
+  status: number;
+  /** Lower-case names, repeated values joined with ", ". */
+  headers: Record<string, string>;
+  body: Uint8Array;
+  /** Final URL after redirects. */
+  url: string;
+}
+
+export interface RegistryTransport {
+  request(req: RegistryRequest): Promise<RegistryResponse>;
+  close(): Promise<void>;
+}

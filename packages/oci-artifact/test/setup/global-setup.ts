@@ -1,0 +1,376 @@
+// vitest global setup for the integration tests (test/integration/**): starts real registries on
+// 127.0.0.1 with free ports in temp dirs, hands their endpoints to the tests via `provide`, and stops
+// each server by its PID at teardown.
+//
+//   plain   Debian docker-registry 2.8.2, plain HTTP, deletes enabled (no referrers API)
+//   auth    docker-registry with htpasswd Basic auth (user `nfd`, generated password) + TLS
+//           (self-signed CA + server cert for 127.0.0.1/localhost, made with openssl)
+//   olareg  olareg v0.2.2 (referrers API), plain HTTP, deletes enabled
+//   oras    path of the oras v1.3.3 CLI (interop tests)
+//
+// Binaries come from `${NFD_TEST_PEERS:-~/.cache/nfd-ts/test-peers}/bin` (scripts/test-peers.sh puts
+// them there), else from PATH. A missing peer is reported on stdout and its tests are skipped with
+// that reason; with CI=true a missing docker-registry (always installable) fails the run.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { TestProject } from 'vitest/node';
+import { registryRequest } from '../helpers/registry-http.ts';
+import type { Peer, RegistryEndpoint, TestPeers } from './context.ts';
+
+const children: { name: string; child: ChildProcess }[] = [];
+let workDir: string | undefined;
+
+const log = (line: string): void => {
+  process.stdout.write(`[oci-artifact integration] ${line}\n`);
+};
+
+/** The test-peers cache of scripts/test-peers.sh. */
+export function peersBinDir(): string {
+  const root =
+    process.env.NFD_TEST_PEERS ?? join(process.env.HOME ?? tmpdir(), '.cache', 'nfd-ts', 'test-peers');
+  return join(root, 'bin');
+}
+
+/** Finds a peer binary in the test-peers cache, then on PATH. */
+export function findBinary(name: string): string | null {
+  const candidates = [
+    join(peersBinDir(), name),
+    ...(process.env.PATH ?? '').split(delimiter).map((d) => join(d, name)),
+  ];
+  return candidates.find((c) => c !== name && existsSync(c)) ?? null;
+}
+
+const installHint = 'install it with `sh scripts/test-peers.sh`, as root for apt packages';
+
+export async function setup(project: TestProject): Promise<void> {
+  workDir = mkdtempSync(join(tmpdir(), 'nfd-oci-it-'));
+  const ci = process.env.CI === 'true';
+  const registry = findBinary('docker-registry');
+  const plain = await guard('plain', () => startPlain(registry));
+  const auth = await guard('auth', () => startAuth(registry));
+  const olareg = await guard('olareg', () => startOlareg(findBinary('olareg')));
+  const orasBin = findBinary('oras');
+  const oras: Peer<string> = orasBin
+    ? { ok: true, value: orasBin }
+    : { ok: false, reason: `oras not installed (${installHint}; needs go >= 1.25.7)` };
+
+  const peers: TestPeers = { registries: { plain, auth, olareg }, oras, workDir };
+  for (const [name, peer] of Object.entries({ plain, auth, olareg, oras })) {
+    if (peer.ok) {
+      log(
+        `${name}: ${typeof peer.value === 'string' ? peer.value : `${peer.value.url} (pid ${pidOf(name)})`}`,
+      );
+    } else {
+      log(`SKIP ${name} tests: ${peer.reason}`);
+    }
+  }
+  if (ci && (!plain.ok || !auth.ok)) {
+    await teardown();
+    const reason = [plain, auth].flatMap((p) => (p.ok ? [] : [p.reason])).join('; ');
+    throw new Error(`CI=true but docker-registry tests cannot run (it is always installable): ${reason}`);
+  }
+  project.provide('nfdTestPeers', peers);
+}
+
+export async function teardown(): Promise<void> {
+  await Promise.all(children.splice(0).map(({ child }) => stop(child)));
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
+  workDir = undefined;
+}
+
+function pidOf(name: string): string {
+  return String(children.find((c) => c.name === name)?.child.pid ?? '?');
+}
+
+async function guard(
+  name: string,
+  start: () => Promise<RegistryEndpoint | string>,
+): Promise<Peer<RegistryEndpoint>> {
+  try {
+    const result = await start();
+    return typeof result === 'string' ? { ok: false, reason: result } : { ok: true, value: result };
+  } catch (error) {
+    return { ok: false, reason: `${name} registry failed to start: ${(error as Error).message}` };
+  }
+}
+
+function dir(...parts: string[]): string {
+  if (!workDir) throw new Error('global setup not initialised');
+  const path = join(workDir, ...parts);
+  mkdirSync(path, { recursive: true });
+  return path;
+}
+
+function registryConfig(root: string, extra: string): string {
+  return [
+    'version: 0.1',
+    'log:',
+    '  level: info',
+    '  accesslog:',
+    '    disabled: true',
+    'storage:',
+    '  filesystem:',
+    `    rootdirectory: ${JSON.stringify(root)}`,
+    '  delete:',
+    '    enabled: true',
+    'http:',
+    '  addr: 127.0.0.1:0',
+    '  secret: nfd-integration-tests',
+    extra,
+  ].join('\n');
+}
+
+async function startPlain(binary: string | null): Promise<RegistryEndpoint | string> {
+  if (!binary) return `docker-registry not installed (${installHint})`;
+  const base = dir('plain');
+  const storageDir = dir('plain', 'data');
+  const config = join(base, 'config.yml');
+  writeFileSync(config, registryConfig(storageDir, ''));
+  const port = await spawnRegistry('plain', binary, config, join(base, 'registry.log'));
+  const endpoint: RegistryEndpoint = {
+    name: 'plain',
+    host: `127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${port}`,
+    plainHttp: true,
+    referrersApi: false,
+    username: null,
+    password: null,
+    caFile: null,
+    storageDir,
+  };
+  await waitReady(endpoint);
+  return endpoint;
+}
+
+async function startAuth(binary: string | null): Promise<RegistryEndpoint | string> {
+  if (!binary) return `docker-registry not installed (${installHint})`;
+  const openssl = findBinary('openssl');
+  const htpasswd = findBinary('htpasswd');
+  if (!openssl) return `openssl not installed (${installHint})`;
+  if (!htpasswd) return `htpasswd not installed (apt package apache2-utils; ${installHint})`;
+  const base = dir('auth');
+  const tls = dir('auth', 'tls');
+  const storageDir = dir('auth', 'data');
+  const run = (file: string, args: string[]): string =>
+    execFileSync(file, args, { cwd: tls, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+  run(openssl, [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.crt',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=nfd-test-ca',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  ]);
+  run(openssl, [
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'server.key',
+    '-out',
+    'server.csr',
+    '-subj',
+    '/CN=localhost',
+  ]);
+  writeFileSync(
+    join(tls, 'ext.cnf'),
+    'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n',
+  );
+  run(openssl, [
+    'x509',
+    '-req',
+    '-in',
+    'server.csr',
+    '-CA',
+    'ca.crt',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'server.crt',
+    '-days',
+    '2',
+    '-extfile',
+    'ext.cnf',
+  ]);
+  const username = 'nfd';
+  const password = randomBytes(12).toString('base64url');
+  const htpasswdFile = join(base, 'htpasswd');
+  writeFileSync(htpasswdFile, run(htpasswd, ['-Bbn', username, password]));
+  const config = join(base, 'config.yml');
+  writeFileSync(
+    config,
+    registryConfig(
+      storageDir,
+      [
+        '  tls:',
+        `    certificate: ${JSON.stringify(join(tls, 'server.crt'))}`,
+        `    key: ${JSON.stringify(join(tls, 'server.key'))}`,
+        'auth:',
+        '  htpasswd:',
+        '    realm: nfd-test-realm',
+        `    path: ${JSON.stringify(htpasswdFile)}`,
+      ].join('\n'),
+    ),
+  );
+  const port = await spawnRegistry('auth', binary, config, join(base, 'registry.log'));
+  const endpoint: RegistryEndpoint = {
+    name: 'auth',
+    host: `127.0.0.1:${port}`,
+    url: `https://127.0.0.1:${port}`,
+    plainHttp: false,
+    referrersApi: false,
+    username,
+    password,
+    caFile: join(tls, 'ca.crt'),
+    storageDir,
+  };
+  await waitReady(endpoint);
+  return endpoint;
+}
+
+async function startOlareg(binary: string | null): Promise<RegistryEndpoint | string> {
+  if (!binary) return `olareg not installed (${installHint}; needs go >= 1.25 with the module proxy)`;
+  const base = dir('olareg');
+  const storageDir = dir('olareg', 'data');
+  let lastError: unknown;
+  // olareg does not report a port chosen by the kernel: pick a free one, retry on a clash.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const port = await freePort();
+    const logFile = join(base, `olareg-${attempt}.log`);
+    const out = openSync(logFile, 'a');
+    const child = spawn(
+      binary,
+      [
+        'serve',
+        '--addr',
+        '127.0.0.1',
+        '--port',
+        String(port),
+        '--dir',
+        dir('olareg', 'data'),
+        '--api-delete',
+      ],
+      { stdio: ['ignore', out, out] },
+    );
+    closeSync(out);
+    children.push({ name: 'olareg', child });
+    const endpoint: RegistryEndpoint = {
+      name: 'olareg',
+      host: `127.0.0.1:${port}`,
+      url: `http://127.0.0.1:${port}`,
+      plainHttp: true,
+      referrersApi: true,
+      username: null,
+      password: null,
+      caFile: null,
+      storageDir,
+    };
+    try {
+      await waitReady(endpoint, child, logFile);
+      return endpoint;
+    } catch (error) {
+      lastError = error;
+      await stop(child);
+      children.splice(
+        children.findIndex((c) => c.child === child),
+        1,
+      );
+    }
+  }
+  throw lastError;
+}
+
+/** Starts docker-registry with `addr: 127.0.0.1:0` and returns the port it logs. */
+async function spawnRegistry(name: string, binary: string, config: string, logFile: string): Promise<number> {
+  const out = openSync(logFile, 'a');
+  // Started directly (no shell) so that the PID we kill is the registry's.
+  const child = spawn(binary, ['serve', config], { stdio: ['ignore', out, out] });
+  closeSync(out);
+  children.push({ name, child });
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    const text = readFileSync(logFile, 'utf8');
+    const match = /listening on 127\.0\.0\.1:(\d+)/.exec(text);
+    if (match?.[1]) return Number(match[1]);
+    if (child.exitCode !== null) break;
+    await sleep(50);
+  }
+  throw new Error(`${binary} did not report its port; log ${logFile}:\n${tail(logFile)}`);
+}
+
+/** Ready when `GET /v2/` answers 200 (or 401 with auth on). */
+async function waitReady(endpoint: RegistryEndpoint, child?: ChildProcess, logFile?: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  let last = '';
+  while (Date.now() < deadline) {
+    if (child && child.exitCode !== null) break;
+    try {
+      const res = await registryRequest(endpoint, '/v2/', { anonymous: true });
+      await res.body.dump();
+      if (res.statusCode === 200 || res.statusCode === 401) return;
+      last = `HTTP ${res.statusCode}`;
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    await sleep(100);
+  }
+  throw new Error(`${endpoint.url}/v2/ not ready (${last})${logFile ? `; log:\n${tail(logFile)}` : ''}`);
+}
+
+function tail(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').split('\n').slice(-5).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timedOut = await Promise.race([exited.then(() => false), sleep(3000).then(() => true)]);
+  if (timedOut) {
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
