@@ -3,6 +3,7 @@ import type { CommandContext } from '../context.ts';
 import { compatAttachSpecCommand } from './compat-attach-spec.ts';
 import { compatListSpecsCommand } from './compat-list-specs.ts';
 import { compatRemoveSpecCommand } from './compat-remove-spec.ts';
+import { compatSelectImageCommand } from './compat-select-image.ts';
 import { compatValidateNodeCommand } from './compat-validate-node.ts';
 import { compatValidateSpecCommand } from './compat-validate-spec.ts';
 
@@ -13,5 +14,6 @@ export function compatCommand(ctx: CommandContext): Command {
     .addCommand(compatRemoveSpecCommand(ctx))
     .addCommand(compatListSpecsCommand(ctx))
     .addCommand(compatValidateSpecCommand(ctx))
-    .addCommand(compatValidateNodeCommand(ctx));
+    .addCommand(compatValidateNodeCommand(ctx))
+    .addCommand(compatSelectImageCommand(ctx));
 }

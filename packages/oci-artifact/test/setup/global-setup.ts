@@ -19,6 +19,7 @@ import {
   mkdirSync,
   mkdtempSync,
   openSync,
+  readdirSync,
   readFileSync,
   rmSync,
   writeFileSync,
@@ -57,7 +58,10 @@ export function findBinary(name: string): string | null {
 const installHint = 'install it with `sh scripts/test-peers.sh`, as root for apt packages';
 
 export async function setup(project: TestProject): Promise<void> {
-  workDir = mkdtempSync(join(tmpdir(), 'nfd-oci-it-'));
+  removeStaleWorkDirs();
+  workDir = mkdtempSync(join(tmpdir(), WORK_DIR_PREFIX));
+  writeFileSync(join(workDir, 'owner.pid'), String(process.pid));
+  process.once('exit', killChildrenNow);
   const ci = process.env.CI === 'true';
   const registry = findBinary('docker-registry');
   const plain = await guard('plain', () => startPlain(registry));
@@ -87,9 +91,43 @@ export async function setup(project: TestProject): Promise<void> {
 }
 
 export async function teardown(): Promise<void> {
+  process.off('exit', killChildrenNow);
   await Promise.all(children.splice(0).map(({ child }) => stop(child)));
   if (workDir) rmSync(workDir, { recursive: true, force: true });
   workDir = undefined;
+}
+
+const WORK_DIR_PREFIX = 'nfd-oci-it-';
+
+/** Last resort when vitest exits without teardown: SIGTERM every server still running. */
+function killChildrenNow(): void {
+  for (const { child } of children) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  }
+}
+
+/** Removes work dirs of earlier runs whose vitest process is gone (killed before its teardown). */
+function removeStaleWorkDirs(): void {
+  for (const entry of readdirSync(tmpdir())) {
+    if (!entry.startsWith(WORK_DIR_PREFIX)) continue;
+    const path = join(tmpdir(), entry);
+    try {
+      const owner = Number(readFileSync(join(path, 'owner.pid'), 'utf8'));
+      if (owner > 0 && isAlive(owner)) continue;
+      rmSync(path, { recursive: true, force: true });
+    } catch {
+      // not ours, or being created right now: leave it
+    }
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 function pidOf(name: string): string {
