@@ -1,14 +1,29 @@
 // Test-only helpers for the source tests (not exported by the package).
 
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Features } from '@nfd/spec';
 import { describe, expect, it } from 'vitest';
 import { createHostFs, type HostFs } from './host-fs.ts';
 import type { FeatureSource, SourceContext } from './source.ts';
 
-export const FIXTURE_HOSTS_DIR = '/work/shared/fixtures/hosts';
+/**
+ * The shared fixture hosts: $NFD_FIXTURE_HOSTS, else `shared/` beside the repository (where CI
+ * clones it), else the workspace's /work/shared. A missing tree fails the tests loudly.
+ */
+export const FIXTURE_HOSTS_DIR: string = (() => {
+  const candidates = [
+    process.env.NFD_FIXTURE_HOSTS,
+    fileURLToPath(new URL('../../../../shared/fixtures/hosts', import.meta.url)),
+    '/work/shared/fixtures/hosts',
+  ].filter((dir): dir is string => dir !== undefined && dir !== '');
+  const found = candidates.find((dir) => existsSync(join(dir, 'gpu-node')));
+  if (found === undefined) throw new Error(`fixture hosts not found; looked in ${candidates.join(', ')}`);
+  return found;
+})();
 export const FIXTURE_HOSTS: readonly string[] = ['this-machine', 'gpu-node', 'arm-node'];
 export const LABEL_NS = 'feature.node.kubernetes.io';
 

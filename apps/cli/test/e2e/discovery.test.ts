@@ -8,7 +8,14 @@ import { describe, expect, it } from 'vitest';
 
 const bin = fileURLToPath(new URL('../../bin/nfd', import.meta.url));
 const repo = fileURLToPath(new URL('../../../../', import.meta.url));
-const hosts = join(repo, '..', 'shared', 'fixtures', 'hosts');
+// The shared fixture hosts: beside the repository (CI's layout), else the workspace's /work/shared.
+const hosts =
+  [
+    process.env.NFD_FIXTURE_HOSTS,
+    join(repo, '..', 'shared', 'fixtures', 'hosts'),
+    '/work/shared/fixtures/hosts',
+  ].find((dir) => dir !== undefined && existsSync(join(dir, 'gpu-node'))) ??
+  join(repo, '..', 'shared', 'fixtures', 'hosts');
 
 function nfd(args: string[], env: NodeJS.ProcessEnv = {}) {
   const result = spawnSync(bin, args, {

@@ -4,11 +4,12 @@ import type { Features } from '@nfd/spec';
 import { describe, expect, it } from 'vitest';
 import { createHostFs } from '../host-fs.ts';
 import type { Arch, CpuidReader, SourceContext } from '../source.ts';
+import { FIXTURE_HOSTS_DIR } from '../test-support.ts';
 import { cpuSource } from './cpu-source.ts';
 import { filterCpuidLabels } from './labels.ts';
 import { loadLeavesFile } from './leaves-reader.ts';
 
-const HOSTS = '/work/shared/fixtures/hosts';
+const HOSTS = FIXTURE_HOSTS_DIR;
 
 async function discover(
   host: string,

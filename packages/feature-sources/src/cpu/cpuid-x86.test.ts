@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { FIXTURE_HOSTS_DIR } from '../test-support.ts';
 import {
   decodeX86Cpuid,
   estimateXcr0,
@@ -12,7 +13,7 @@ import {
 } from './cpuid-x86.ts';
 import { leavesReader, loadLeavesFile } from './leaves-reader.ts';
 
-const THIS_MACHINE = '/work/shared/fixtures/hosts/this-machine';
+const THIS_MACHINE = join(FIXTURE_HOSTS_DIR, 'this-machine');
 
 // The cpuid library's output on this machine (fixtures/hosts/this-machine/README.md).
 const THIS_MACHINE_FLAGS =

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { FIXTURE_HOSTS_DIR } from '../test-support.ts';
 import { featuresLineNames, hwcapNames, parseAuxv } from './hwcap.ts';
 
 function auxv64(pairs: [number, bigint][], littleEndian = true): Uint8Array {
@@ -13,7 +15,7 @@ function auxv64(pairs: [number, bigint][], littleEndian = true): Uint8Array {
 
 describe('auxv and HWCAP names (features.md §6.6)', () => {
   it('reads the arm-node fixture auxv', () => {
-    const caps = parseAuxv(readFileSync('/work/shared/fixtures/hosts/arm-node/proc/self/auxv'), 'arm64');
+    const caps = parseAuxv(readFileSync(join(FIXTURE_HOSTS_DIR, 'arm-node/proc/self/auxv')), 'arm64');
     expect(caps).toEqual({ hwcap: 0x10119fffn, hwcap2: 0n });
     expect(hwcapNames('arm64', caps)).toEqual(
       'FP ASIMD EVTSTRM AES PMULL SHA1 SHA2 CRC32 ATOMICS FPHP ASIMDHP CPUID ASIMDRDM LRCPC DCPOP ASIMDDP SSBS'.split(
