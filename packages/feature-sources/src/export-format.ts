@@ -1,5 +1,5 @@
 import type { Features, NodeFeature } from '@nfd/spec';
-import { NFD_API_VERSION } from '@nfd/spec';
+import { goJsonEscape, NFD_API_VERSION } from '@nfd/spec';
 
 // The documents `nfd export` prints (features.md §5): Go's json.MarshalIndent with 4 spaces,
 // struct fields in declaration order, map keys sorted by byte value, and <, >, & escaped.
@@ -14,15 +14,6 @@ function sortKeys(value: unknown): unknown {
     );
   }
   return value;
-}
-
-function goEscape(json: string): string {
-  return json
-    .replace(/</g, '\\u003c')
-    .replace(/>/g, '\\u003e')
-    .replace(/&/g, '\\u0026')
-    .replace(/\u2028/g, '\\u2028')
-    .replace(/\u2029/g, '\\u2029');
 }
 
 /** A feature set in Go's field order: `elements` (and `attributes` inside instances). */
@@ -58,12 +49,12 @@ function canonicalFeatures(features: Features): Features {
 
 /** `nfd export features`: exactly upstream's document, 4-space indented, then a newline. */
 export function renderFeaturesJson(features: Features): string {
-  return `${goEscape(JSON.stringify(canonicalFeatures(features), null, 4))}\n`;
+  return `${goJsonEscape(JSON.stringify(canonicalFeatures(features), null, 4))}\n`;
 }
 
 /** `nfd export labels`: `{ "<label>": "<value>" }`, keys sorted, 4-space indented. */
 export function renderLabelsJson(labels: Record<string, string>): string {
-  return `${goEscape(JSON.stringify(sortKeys(labels), null, 4))}\n`;
+  return `${goJsonEscape(JSON.stringify(sortKeys(labels), null, 4))}\n`;
 }
 
 /** The NodeFeature object nfd-worker publishes for these features and labels (features.md §5.2). */

@@ -5,6 +5,7 @@ import type {
   ReportedExpression,
   RuleStatus,
 } from '@nfd/spec';
+import { goJsonEscape } from '@nfd/spec';
 import { stringify } from 'yaml';
 import { createStyler } from './style.ts';
 import { renderTable } from './table.ts';
@@ -27,12 +28,7 @@ export interface CompatibilityRenderOptions {
  * our compact JSON byte-identical to upstream's (§10.1). Outside strings these never occur.
  */
 export function goJson(value: unknown): string {
-  return JSON.stringify(value)
-    .replace(/</g, '\\u003c')
-    .replace(/>/g, '\\u003e')
-    .replace(/&/g, '\\u0026')
-    .replace(/\u2028/g, '\\u2028')
-    .replace(/\u2029/g, '\\u2029');
+  return goJsonEscape(JSON.stringify(value));
 }
 
 function withoutHost(statuses: readonly CompatibilityStatus[]): CompatibilityStatus[] {

@@ -27,6 +27,7 @@ export {
   MatchExpressionSchema,
   MatchOpSchema,
 } from './feature-matcher.ts';
+export { goJsonEscape } from './go-json.ts';
 export { formatIssue, formatIssuePath, type SourceLocation, type SpecIssue } from './issue.ts';
 export {
   COMPATIBILITY_SPEC_SCHEMA_ID,
