@@ -109,3 +109,21 @@ export async function discoverHost(ctx: CommandContext, flags: DiscoveryFlags): 
   logger.debug(`discovered ${root} as ${result.arch}; cpu.cpuid from ${result.cpuid}`);
   return result;
 }
+
+/** The discovery flags make no sense with a cluster node. */
+export function refuseDiscoveryFlags(flags: DiscoveryFlags, what: string): void {
+  const given = (
+    [
+      ['hostRoot', '--host-root'],
+      ['cpuidLeaves', '--cpuid-leaves'],
+      ['sources', '--sources'],
+      ['excludeSources', '--exclude-sources'],
+      ['arch', '--arch'],
+    ] as const
+  ).filter(([key]) => flags[key] !== undefined);
+  if (given.length > 0) {
+    throw new NfdError('USAGE', `${given.map(([, flag]) => flag).join(', ')} cannot go with ${what}`, {
+      hint: "discovery flags read this host; the node's features come from the cluster",
+    });
+  }
+}

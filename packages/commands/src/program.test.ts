@@ -44,7 +44,7 @@ describe('the command tree', () => {
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe(
-      'error: unknown command "nfd compat nope"\nhint: commands here: attach-spec, remove-spec, list-specs, validate-spec, validate-node, select-image\n',
+      'error: unknown command "nfd compat nope"\nhint: commands here: attach-spec, remove-spec, list-specs, validate-spec, validate-node, validate-cluster, select-image, job, scheduling\n',
     );
   });
 

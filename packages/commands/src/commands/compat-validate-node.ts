@@ -1,10 +1,12 @@
 import { Command, Option } from '@commander-js/extra-typings';
 import { compileCompatibilitySpec, indexFeatures, isCompatible } from '@nfd/matcher';
 import { renderCompatibilityReport } from '@nfd/report';
-import { loadCompatibilitySpec, NfdError } from '@nfd/spec';
+import { type Features, loadCompatibilitySpec, NfdError } from '@nfd/spec';
 import type { CommandContext } from '../context.ts';
-import { type DiscoveryFlags, discoverHost, discoveryOptions } from '../discovery.ts';
+import { type DiscoveryFlags, discoverHost, discoveryOptions, refuseDiscoveryFlags } from '../discovery.ts';
 import { collectList, collectRepeated, firstLoaded, loadFeatureFiles, loadFile } from '../documents.ts';
+import { DEFAULT_NFD_NAMESPACE, nodeFeaturesOfNode } from '../kube/node-features.ts';
+import { connectWithFlags, type KubeFlags, kubeOptions } from '../kube/options.ts';
 import { registryOptions } from '../registry-options.ts';
 import { readSpecText, type SpecSourceFlags } from '../spec-source.ts';
 import { colorEnabled } from '../terminal.ts';
@@ -24,6 +26,7 @@ export function compatValidateNodeCommand(ctx: CommandContext): Command {
       "the node's features instead of this host's: a NodeFeature or `export features` file (repeatable: several are merged)",
       collectRepeated,
     )
+    .option('--node <node>', "a cluster node: its NodeFeature objects instead of this host's features")
     .option(
       '--tags <tags>',
       'evaluate only the compatibility sets with one of these tags (repeatable, comma-separated)',
@@ -39,7 +42,8 @@ export function compatValidateNodeCommand(ctx: CommandContext): Command {
       '--explain',
       'add what the node has for each expression to JSON/YAML output (the table always shows it for failures)',
     );
-  for (const option of [...registryOptions(), ...discoveryOptions()]) command.addOption(option);
+  for (const option of [...registryOptions(), ...kubeOptions(), nfdNamespaceOption(), ...discoveryOptions()])
+    command.addOption(option);
   return command
     .addHelpText(
       'after',
@@ -49,7 +53,10 @@ sets with each rule's status and expressions, so tools that read upstream's repo
 Exit status: 0 when at least one (tag-filtered) compatibility set matches fully, 1 when none does,
 2 on a usage or evaluation error.
 
-Without --features it discovers this host's features (as \`export features\` does).
+With --node NODE the features are the node's NodeFeature objects in the cluster (labelled
+nfd.node.kubernetes.io/node-name=NODE, all namespaces unless --namespace), merged as nfd-master merges
+them. With --features they are read from files. Otherwise it discovers this host's features (as
+\`export features\` does).
 
 Examples:
   ${name} compat validate-node --image registry.example/app:1.0
@@ -68,10 +75,7 @@ Examples:
         text.source,
       );
       const document = firstLoaded(ctx, spec.documents, text.file);
-      const features =
-        options.features === undefined
-          ? (await discoverHost(ctx, options as DiscoveryFlags)).features
-          : await loadFeatureFiles(ctx.host, options.features);
+      const features = await nodeFeatures(ctx, options);
       const index = indexFeatures(features);
       const format = options.outputJson === true ? 'json' : options.output;
       let statuses: ReturnType<ReturnType<typeof compileCompatibilitySpec>['evaluate']>;
@@ -92,4 +96,45 @@ Examples:
       );
       ctx.exitCode = isCompatible(statuses) ? 0 : 1;
     });
+}
+
+/** `--nfd-namespace`: whose NodeFeature objects nfd-master merges first (matching.md §1.2). */
+export function nfdNamespaceOption(): Option {
+  return new Option(
+    '--nfd-namespace <ns>',
+    'the namespace of nfd-master: its NodeFeature objects come first when several of a node are merged',
+  )
+    .default(DEFAULT_NFD_NAMESPACE)
+    .helpGroup('Kubernetes flags:');
+}
+
+interface NodeSourceFlags extends DiscoveryFlags, KubeFlags {
+  node?: string;
+  features?: string[];
+  nfdNamespace?: string;
+}
+
+/** The features to validate: a cluster node's (--node), files' (--features), or this host's. */
+async function nodeFeatures(ctx: CommandContext, flags: NodeSourceFlags): Promise<Features> {
+  if (flags.node !== undefined) {
+    if (flags.features !== undefined) throw new NfdError('USAGE', '--node and --features cannot go together');
+    refuseDiscoveryFlags(flags, '--node');
+    const client = await connectWithFlags(ctx, flags);
+    const merged = await nodeFeaturesOfNode(client, flags.node, {
+      order: 'master',
+      nfdNamespace: flags.nfdNamespace ?? DEFAULT_NFD_NAMESPACE,
+      ...(flags.namespace === undefined ? {} : { namespace: flags.namespace }),
+    });
+    return merged.spec.features;
+  }
+  for (const [key, flag] of [
+    ['kubeconfig', '--kubeconfig'],
+    ['context', '--context'],
+    ['namespace', '--namespace'],
+  ] as const) {
+    if (flags[key] !== undefined) throw new NfdError('USAGE', `${flag} goes with --node NODE`);
+  }
+  return flags.features === undefined
+    ? (await discoverHost(ctx, flags)).features
+    : await loadFeatureFiles(ctx.host, flags.features);
 }

@@ -1,0 +1,249 @@
+import http from 'node:http';
+import https from 'node:https';
+import { NfdError } from '@nfd/spec';
+import type { LoadedKubeConfig } from './config.ts';
+
+// Raw requests to the API server with the kubeconfig's TLS and credentials applied by
+// client-node (tokens, client certificates, exec and auth-provider plugins), and the API
+// server's Status objects turned into errors that say what to do. Nothing here prints headers.
+
+/** What a request is about, for error messages: `list nodefeatures.nfd.k8s-sigs.io (all namespaces)`. */
+export interface RequestTarget {
+  verb: 'get' | 'list' | 'create' | 'delete';
+  /** `nodefeatures.nfd.k8s-sigs.io`, `jobs.batch`, `nodes`, `pods/log` … */
+  resource: string;
+  namespace?: string;
+  name?: string;
+}
+
+export interface KubeRequest {
+  method: 'GET' | 'POST' | 'DELETE';
+  path: string;
+  query?: Record<string, string | undefined>;
+  body?: unknown;
+  /** Return the body as text (pod logs) instead of parsing JSON. */
+  text?: boolean;
+  target: RequestTarget;
+}
+
+/** A Kubernetes `Status` object (apiVersion v1), as the API server sends with an error. */
+export interface KubeStatus {
+  kind?: string;
+  status?: string;
+  message?: string;
+  reason?: string;
+  code?: number;
+  details?: { name?: string; group?: string; kind?: string; causes?: unknown[] };
+}
+
+/** Raised for an HTTP error answer; `status` is the API server's Status object when it sent one. */
+export class KubeApiError extends NfdError {
+  readonly statusCode: number;
+  readonly status: KubeStatus | undefined;
+  constructor(statusCode: number, status: KubeStatus | undefined, message: string, hint?: string) {
+    super('KUBE_API', message, hint === undefined ? {} : { hint });
+    this.statusCode = statusCode;
+    this.status = status;
+  }
+}
+
+const REQUEST_TIMEOUT_MS = 60_000;
+
+export interface Requester {
+  request<T>(request: KubeRequest): Promise<T>;
+}
+
+function describeTarget(target: RequestTarget): string {
+  const where =
+    target.namespace === undefined
+      ? target.name === undefined && target.verb === 'list'
+        ? ' (all namespaces)'
+        : ''
+      : ` in namespace "${target.namespace}"`;
+  return `${target.verb} ${target.resource}${target.name === undefined ? '' : ` "${target.name}"`}${where}`;
+}
+
+function parseStatus(body: string): KubeStatus | undefined {
+  try {
+    const value: unknown = JSON.parse(body);
+    if (value !== null && typeof value === 'object' && (value as KubeStatus).kind === 'Status') {
+      return value as KubeStatus;
+    }
+  } catch {
+    // not JSON: an HTML error page of a proxy, say
+  }
+  return undefined;
+}
+
+/** The NFD resources: a 404 on one of their collections means the CRD is not installed. */
+const NFD_GROUP = 'nfd.k8s-sigs.io';
+
+export function statusError(
+  loaded: Pick<LoadedKubeConfig, 'server' | 'context' | 'source'>,
+  target: RequestTarget,
+  statusCode: number,
+  body: string,
+): KubeApiError {
+  const status = parseStatus(body);
+  const said = status?.message ?? (body.trim().slice(0, 200) || `HTTP ${statusCode}`);
+  const what = describeTarget(target);
+  switch (statusCode) {
+    case 401:
+      return new KubeApiError(
+        statusCode,
+        status,
+        `the API server at ${loaded.server} did not accept the credentials (401 Unauthorized): ${said}`,
+        `check the user of context "${loaded.context}" in ${loaded.source} (an expired token?)`,
+      );
+    case 403: {
+      const resource = status?.details?.kind ?? target.resource.split('.')[0] ?? target.resource;
+      const group =
+        status?.details?.group ??
+        (target.resource.includes('.') ? target.resource.slice(target.resource.indexOf('.') + 1) : '');
+      const scope = target.namespace === undefined ? '--all-namespaces' : `-n ${target.namespace}`;
+      return new KubeApiError(
+        statusCode,
+        status,
+        `forbidden: cannot ${what}: ${said}`,
+        `RBAC must allow the verb "${target.verb}" on the resource "${resource}"${group === '' ? '' : ` of API group "${group}"`}; check with: kubectl auth can-i ${target.verb} ${target.resource} ${scope}`,
+      );
+    }
+    case 404: {
+      const collection = target.name === undefined || target.verb === 'create';
+      if (collection && target.resource.endsWith(`.${NFD_GROUP}`)) {
+        const kind = target.resource.startsWith('nodefeaturerules') ? 'NodeFeatureRule' : 'NodeFeature';
+        return new KubeApiError(
+          statusCode,
+          status,
+          `NFD is not installed in this cluster (no ${kind} API): the API server at ${loaded.server} has no ${target.resource}`,
+          kind === 'NodeFeature'
+            ? '`nfd compat job --image REF --client-image IMG --all-nodes --apply` checks nodes without NFD, with a Job per node'
+            : 'install Node Feature Discovery (its CRDs) to use NodeFeatureRules',
+        );
+      }
+      return new KubeApiError(statusCode, status, `not found: ${what}: ${said}`);
+    }
+    case 409:
+      return new KubeApiError(statusCode, status, `conflict: cannot ${what}: ${said}`);
+    case 410:
+      return new KubeApiError(
+        statusCode,
+        status,
+        `cannot ${what}: the list changed too much while it was paged (410 Gone): ${said}`,
+        'run the command again',
+      );
+    default:
+      return new KubeApiError(
+        statusCode,
+        status,
+        `cannot ${what}: the API server at ${loaded.server} answered ${statusCode}: ${said}`,
+      );
+  }
+}
+
+const TLS_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+function networkError(loaded: LoadedKubeConfig, target: RequestTarget, cause: unknown): NfdError {
+  const code = (cause as { code?: string }).code;
+  const message = cause instanceof Error ? cause.message : String(cause);
+  if (code !== undefined && TLS_CODES.has(code)) {
+    return new NfdError(
+      'KUBE_API',
+      `cannot verify the TLS certificate of the API server at ${loaded.server}: ${message}`,
+      {
+        cause,
+        hint: `check certificate-authority(-data) of the cluster of context "${loaded.context}" in ${loaded.source}`,
+      },
+    );
+  }
+  return new NfdError(
+    'KUBE_API',
+    `cannot reach the Kubernetes API server at ${loaded.server} (to ${describeTarget(target)}): ${message}`,
+    {
+      cause,
+      hint: `is the cluster up? check the server of context "${loaded.context}" in ${loaded.source} (or give --kubeconfig/--context)`,
+    },
+  );
+}
+
+/** Makes requests against the loaded configuration's API server. */
+export function createRequester(
+  loaded: LoadedKubeConfig,
+  signal: AbortSignal | undefined,
+  userAgent: string,
+): Requester {
+  return {
+    async request<T>(request: KubeRequest): Promise<T> {
+      const url = new URL(loaded.server + request.path);
+      for (const [key, value] of Object.entries(request.query ?? {})) {
+        if (value !== undefined) url.searchParams.set(key, value);
+      }
+      const body = request.body === undefined ? undefined : JSON.stringify(request.body);
+      const options: https.RequestOptions = {
+        method: request.method,
+        headers: {
+          Accept: request.text === true ? 'text/plain, */*' : 'application/json',
+          'User-Agent': userAgent,
+          ...(body === undefined
+            ? {}
+            : { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)) }),
+        },
+      };
+      try {
+        await loaded.config.applyToHTTPSOptions(options);
+      } catch (cause) {
+        throw new NfdError(
+          'KUBECONFIG_INVALID',
+          `cannot use the credentials or certificates of context "${loaded.context}" in ${loaded.source}: ${cause instanceof Error ? cause.message : String(cause)}`,
+          { cause },
+        );
+      }
+      if (signal !== undefined) options.signal = signal;
+      const send = url.protocol === 'http:' ? http.request : https.request;
+      let answer: { statusCode: number; text: string };
+      try {
+        answer = await new Promise((resolvePromise, reject) => {
+          const req = send(url, options, (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (chunk: Buffer) => chunks.push(chunk));
+            res.on('end', () =>
+              resolvePromise({
+                statusCode: res.statusCode ?? 0,
+                text: Buffer.concat(chunks).toString('utf8'),
+              }),
+            );
+            res.on('error', reject);
+          });
+          req.setTimeout(REQUEST_TIMEOUT_MS, () =>
+            req.destroy(new Error(`no answer in ${REQUEST_TIMEOUT_MS / 1000} s`)),
+          );
+          req.on('error', reject);
+          req.end(body);
+        });
+      } catch (cause) {
+        if (signal?.aborted === true) throw cause;
+        throw networkError(loaded, request.target, cause);
+      }
+      if (answer.statusCode < 200 || answer.statusCode >= 300) {
+        throw statusError(loaded, request.target, answer.statusCode, answer.text);
+      }
+      if (request.text === true) return answer.text as T;
+      try {
+        return JSON.parse(answer.text) as T;
+      } catch (cause) {
+        throw new NfdError(
+          'KUBE_API',
+          `the API server at ${loaded.server} sent no JSON for ${describeTarget(request.target)}`,
+          { cause },
+        );
+      }
+    },
+  };
+}
