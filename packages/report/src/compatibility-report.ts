@@ -31,7 +31,8 @@ export function goJson(value: unknown): string {
   return goJsonEscape(JSON.stringify(value));
 }
 
-function withoutHost(statuses: readonly CompatibilityStatus[]): CompatibilityStatus[] {
+/** The report without the `host` facts of `--explain`: upstream's shape exactly. */
+export function withoutHostFacts(statuses: readonly CompatibilityStatus[]): CompatibilityStatus[] {
   const strip = (list: MatchedExpressionStatus[]): MatchedExpressionStatus[] =>
     list.map(({ host: _host, ...rest }) => rest);
   return statuses.map((status) => ({
@@ -56,7 +57,7 @@ export function renderCompatibilityReport(
   format: CompatibilityFormat,
   options: CompatibilityRenderOptions = {},
 ): string {
-  const data = options.explain === true ? statuses : withoutHost(statuses);
+  const data = options.explain === true ? statuses : withoutHostFacts(statuses);
   if (format === 'json') return `${goJson(data)}\n`;
   if (format === 'yaml') return stringify(data);
   return renderCompatibilityTable(statuses, options.color ?? false);

@@ -8,7 +8,12 @@ export type {
   ReportedExpression,
   RuleStatus,
 } from './compatibility-report.ts';
-export { formatReportedExpression, goJson, renderCompatibilityReport } from './compatibility-report.ts';
+export {
+  formatReportedExpression,
+  goJson,
+  renderCompatibilityReport,
+  withoutHostFacts,
+} from './compatibility-report.ts';
 export type {
   DryrunFormat,
   DryrunRenderOptions,

@@ -7,7 +7,7 @@ import {
   isSetCompatible,
   type MatchedExpressionStatus,
 } from '@nfd/matcher';
-import { createStyler, formatReportedExpression, renderTable } from '@nfd/report';
+import { createStyler, formatReportedExpression, renderTable, withoutHostFacts } from '@nfd/report';
 import {
   type CompatibilitySet,
   type CompatibilitySpec,
@@ -94,28 +94,6 @@ export function firstFailure(node: ClusterNode): string {
   return `${where}: ${feature} ${formatReportedExpression(failed.expression)}${has}`;
 }
 
-function withoutHost(statuses: readonly CompatibilityStatus[]): CompatibilityStatus[] {
-  const strip = (list: MatchedExpressionStatus[]): MatchedExpressionStatus[] =>
-    list.map(({ host: _host, ...rest }) => rest);
-  return statuses.map((status) => ({
-    ...status,
-    rules:
-      status.rules?.map((rule) => ({
-        ...rule,
-        ...(rule.matchedExpressions === undefined
-          ? {}
-          : { matchedExpressions: strip(rule.matchedExpressions) }),
-        ...(rule.matchedAny === undefined
-          ? {}
-          : {
-              matchedAny: rule.matchedAny.map((any) => ({
-                matchedExpressions: any.matchedExpressions === null ? null : strip(any.matchedExpressions),
-              })),
-            }),
-      })) ?? null,
-  }));
-}
-
 export interface ClusterRenderOptions {
   /** The evaluated sets (the matrix's columns). */
   sets: readonly CompatibilitySet[];
@@ -134,7 +112,7 @@ export function renderClusterReport(
     const data: ClusterReport = {
       nodes: report.nodes.map((node) => ({
         ...node,
-        sets: options.explain === true ? node.sets : withoutHost(node.sets),
+        sets: options.explain === true ? node.sets : withoutHostFacts(node.sets),
       })),
       summary: report.summary,
     };
