@@ -66,9 +66,13 @@ nodes of a cluster, without installing anything in it:
 The commands and flags of upstream's kubectl-nfd (test, dryrun, validate) work as they do there.
 `;
 
-// No shell-completion step yet: kubectl-nfd has no `complete` command (see the package README).
 const CAVEATS = `kubectl-nfd is a Node.js program: it needs Node.js 22.12 or newer on PATH
 (\`node --version\`).
+
+Shell completion of \`kubectl nfd\` (kubectl 1.26+) is one manual step, since krew does not
+install completion helpers (kubernetes-sigs/krew#812): put the plugin's kubectl_complete-nfd
+on PATH, e.g.
+  ln -s ~/.krew/store/nfd/*/bin/kubectl_complete-nfd ~/.local/bin/
 `;
 
 export const SHORT_DESCRIPTION = 'Check nodes against NFD rules and image specs';

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import {
@@ -112,9 +113,11 @@ describe('krew manifest krew/nfd.yaml', () => {
     for (const platform of committed.spec.platforms) expect(platform.bin).toBe('bin/kubectl-nfd');
   });
 
-  it('says what it needs (Node.js) and promises no command the plugin lacks', () => {
+  it('says what it needs: Node.js, and the manual completion step with the shipped helper', () => {
     expect(committed.spec.caveats).toContain('Node.js 22.12 or newer');
-    expect(committed.spec.caveats).not.toContain('complete');
+    expect(committed.spec.caveats).toContain('bin/kubectl_complete-nfd');
+    expect(committed.spec.caveats).toContain('kubernetes-sigs/krew#812');
+    expect(existsSync(fileURLToPath(new URL('../bin/kubectl_complete-nfd', import.meta.url)))).toBe(true);
   });
 
   it('is what the generator writes (run `pnpm --filter @nfd/kubectl-nfd krew-manifest` after a version bump)', () => {

@@ -23,7 +23,15 @@ describe('the command tree', () => {
     const nfd = await run(['--help']);
     const kube = await run(['--help'], { kube: true });
     expect(commandNames(kube.stdout)).toEqual(commandNames(nfd.stdout));
-    expect(commandNames(nfd.stdout)).toEqual(['validate', 'test', 'dryrun', 'compat', 'export', 'help']);
+    expect(commandNames(nfd.stdout)).toEqual([
+      'validate',
+      'test',
+      'dryrun',
+      'compat',
+      'export',
+      'help',
+      'completion',
+    ]);
   });
 
   it('shows help for nested commands with `help`', async () => {

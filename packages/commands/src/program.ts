@@ -5,6 +5,7 @@ import { dryrunCommand } from './commands/dryrun.ts';
 import { exportCommand } from './commands/export.ts';
 import { testCommand } from './commands/test.ts';
 import { validateCommand } from './commands/validate.ts';
+import { complete, completionScript, renderCompletion } from './completion.ts';
 import { type CommandContext, createContext } from './context.ts';
 import type { CliHost } from './host.ts';
 import { createLogger } from './terminal.ts';
@@ -49,8 +50,35 @@ Examples:
   ${host.displayName} help compat validate-spec`,
     );
   program.addCommand(helpCommand(program));
+  program.addCommand(completionCommand(host));
   for (const command of walk(program)) configureCommand(command, host);
   return program;
+}
+
+/** `completion bash|zsh|fish`: the script that makes the shell complete this program's words. */
+function completionCommand(host: CliHost): CommandUnknownOpts {
+  const bin = host.displayName === 'nfd' ? 'nfd' : 'kubectl-nfd';
+  return new Command('completion')
+    .description('print the shell completion script (bash, zsh or fish)')
+    .argument('<shell>', 'bash, zsh or fish')
+    .addHelpText(
+      'after',
+      host.kube
+        ? `
+kubectl (1.26+) completes plugins through an executable kubectl_complete-nfd on PATH; this package
+ships one next to kubectl-nfd. For the kubectl-nfd command itself:
+  eval "$(kubectl-nfd completion bash)"`
+        : `
+Examples:
+  eval "$(nfd completion bash)"        # in ~/.bashrc
+  nfd completion fish | source`,
+    )
+    .action((shell) => {
+      if (shell !== 'bash' && shell !== 'zsh' && shell !== 'fish') {
+        throw new NfdError('USAGE', `unsupported shell "${shell}"`, { hint: 'shells: bash, zsh, fish' });
+      }
+      host.stdout.write(completionScript(shell, bin));
+    });
 }
 
 /** `help [command...]`: help for any command of the tree, nested ones included. */
@@ -115,6 +143,13 @@ export async function runCli(host: CliHost, args: readonly string[]): Promise<nu
   let debug = args.includes('--debug');
   const ctx = createContext(host, () => debug);
   const program = createProgram(host, ctx);
+  // cobra's completion protocol, answered before commander parses anything: the words may be
+  // half-typed options that must not act (`--vers` is not --version here).
+  if (args[0] === '__complete') {
+    const words = args.slice(1);
+    host.stdout.write(renderCompletion(complete(program, words.length === 0 ? [''] : words)));
+    return EXIT_OK;
+  }
   try {
     await program.parseAsync([...args], { from: 'user' });
     debug = (program.opts() as { debug?: boolean }).debug === true;

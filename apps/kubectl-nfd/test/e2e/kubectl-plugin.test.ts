@@ -16,6 +16,10 @@ beforeAll(() => {
   // The plugin is put on PATH as a user would, through a directory of its own.
   pluginDir = mkdtempSync(join(tmpdir(), 'kubectl-nfd-'));
   symlinkSync(bin, join(pluginDir, 'kubectl-nfd'));
+  symlinkSync(
+    fileURLToPath(new URL('../../bin/kubectl_complete-nfd', import.meta.url)),
+    join(pluginDir, 'kubectl_complete-nfd'),
+  );
 });
 
 /** `kubectl nfd …` through the real kubectl binary, which finds the plugin on PATH and execs it. */
@@ -71,5 +75,13 @@ describe('kubectl nfd (through the real kubectl)', () => {
     });
     expect(names(kubectl(['nfd', '--help']).stdout)).toEqual(names(nfd.stdout));
     expect(names(nfd.stdout)).toContain('compat');
+  });
+
+  it('completes through kubectl_complete-nfd (kubectl 1.26+ plugin completion)', () => {
+    const commands = kubectl(['__complete', 'nfd', 'comp']);
+    expect(commands.code).toBe(0);
+    expect(commands.stdout).toMatch(/^compat\t.*\ncompletion\t.*\n:4\n$/);
+    const flags = kubectl(['__complete', 'nfd', 'compat', 'list-specs', '--ima']);
+    expect(flags.stdout.split('\n')[0]).toMatch(/^--image\t/);
   });
 });
