@@ -74,15 +74,9 @@ export function renderDryrun(
   const out = [
     `Evaluating NodeFeatureRule ${JSON.stringify(options.ruleFile)} against NodeFeature ${quoted(options.featureFiles)}`,
   ];
-  for (const rule of report.rules) {
-    const state =
-      rule.error !== undefined
-        ? style('red', 'error')
-        : rule.matched
-          ? style('green', 'matched')
-          : style('yellow', 'did not match');
-    out.push(`Processing rule:  ${rule.name} (${state})`);
-  }
+  // Upstream's line, exactly (Go's Println of two values: two spaces); which rules matched is in
+  // the JSON/YAML output.
+  for (const rule of report.rules) out.push(`Processing rule:  ${rule.name}`);
   const section = (title: string, lines: string[]): void => {
     if (lines.length === 0) return;
     out.push(style('bold', `***\t${title}\t***`), ...lines);

@@ -75,9 +75,9 @@ describe('dryrun', () => {
     expect(result.stdout).toBe(
       [
         'Evaluating NodeFeatureRule "nodefeaturerule.yaml" against NodeFeature "nodefeature.yaml"',
-        'Processing rule:  gpu node (matched)',
-        'Processing rule:  gpu vendors (matched)',
-        'Processing rule:  needs gpu (matched)',
+        'Processing rule:  gpu node',
+        'Processing rule:  gpu vendors',
+        'Processing rule:  needs gpu',
         '***\tTaints\t***',
         '{vendor.io/gpu true PreferNoSchedule <nil>}',
         '***\tLabels\t***',
