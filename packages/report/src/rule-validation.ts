@@ -27,7 +27,18 @@ export function renderRuleValidation(
   if (format === 'json') return `${JSON.stringify(document, null, 2)}\n`;
   if (format === 'yaml') return stringify(document);
   const style = createStyler(options.color ?? false);
-  const out = result.rules.map((name) => `Validating rule:  ${name}`);
+  const kind = result.kind ?? 'NodeFeatureRule';
+  // Upstream's lines (kubectl nfd validate), then every problem located, with its code frame.
+  const out = [
+    `Validating ${kind} ${result.file}`,
+    ...result.rules.map((name) => `Validating rule:  ${name}`),
+  ];
+  const errors = result.issues.filter((issue) => issue.severity === 'error').length;
+  out.push(
+    result.valid
+      ? `${kind} ${result.file} is ${style(['bold', 'green'], 'valid')}`
+      : `${kind} ${result.file} is ${style(['bold', 'red'], 'not valid')} (${errors} error${errors === 1 ? '' : 's'}):`,
+  );
   for (const issue of result.issues) {
     out.push(
       `${style('bold', `${issue.file}:${issue.line}:${issue.column}`)}: ${style(['bold', 'red'], issue.severity)}: ` +
@@ -36,12 +47,5 @@ export function renderRuleValidation(
     const frame = result.source === undefined ? '' : renderCodeFrame(result.source, issue.line, issue.column);
     if (frame !== '') out.push(style('dim', frame));
   }
-  const kind = result.kind ?? 'NodeFeatureRule';
-  const errors = result.issues.filter((issue) => issue.severity === 'error').length;
-  out.push(
-    result.valid
-      ? `${kind} ${JSON.stringify(result.file)} is ${style(['bold', 'green'], 'valid')}`
-      : `${kind} ${JSON.stringify(result.file)} is ${style(['bold', 'red'], 'not valid')} (${errors} error${errors === 1 ? '' : 's'})`,
-  );
   return `${out.join('\n')}\n`;
 }

@@ -10,7 +10,7 @@ describe('validate', () => {
     const result = await at(['validate', '-f', 'nodefeaturerule.yaml']);
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(
-      'Validating rule:  gpu node\nValidating rule:  gpu vendors\nValidating rule:  needs gpu\nNodeFeatureRule "nodefeaturerule.yaml" is valid\n',
+      'Validating NodeFeatureRule nodefeaturerule.yaml\nValidating rule:  gpu node\nValidating rule:  gpu vendors\nValidating rule:  needs gpu\nNodeFeatureRule nodefeaturerule.yaml is valid\n',
     );
   });
 
