@@ -20,6 +20,8 @@ export interface DryrunRenderOptions {
   /** The files, for the text header and verdict: the rule file and the NodeFeature file(s). */
   ruleFile: string;
   featureFiles: readonly string[];
+  /** A cluster node (`test -n NODE`): upstream's "against Node N" wording instead of the files. */
+  node?: string;
 }
 
 export type DryrunFormat = 'text' | 'json' | 'yaml';
@@ -72,7 +74,9 @@ export function renderDryrun(
   if (format === 'yaml') return stringify(toDocument(report));
   const style = createStyler(options.color ?? false);
   const out = [
-    `Evaluating NodeFeatureRule ${JSON.stringify(options.ruleFile)} against NodeFeature ${quoted(options.featureFiles)}`,
+    options.node === undefined
+      ? `Evaluating NodeFeatureRule ${JSON.stringify(options.ruleFile)} against NodeFeature ${quoted(options.featureFiles)}`
+      : `Evaluating NodeFeatureRule against Node ${options.node}`,
   ];
   // Upstream's line, exactly (Go's Println of two values: two spaces); which rules matched is in
   // the JSON/YAML output.
@@ -95,7 +99,9 @@ export function renderDryrun(
   );
   const verdict = report.errors.length === 0 ? 'is valid' : 'is not valid';
   out.push(
-    `NodeFeatureRule ${JSON.stringify(options.ruleFile)} ${verdict} for NodeFeature ${quoted(options.featureFiles)}`,
+    options.node === undefined
+      ? `NodeFeatureRule ${JSON.stringify(options.ruleFile)} ${verdict} for NodeFeature ${quoted(options.featureFiles)}`
+      : `NodeFeatureRule ${verdict} for Node ${options.node}`,
   );
   return `${out.join('\n')}\n`;
 }

@@ -83,7 +83,7 @@ describe('kubectl nfd against a cluster (through the real kubectl)', () => {
     const result = await kubectl(['nfd', 'test', '-f', rule, '-n', 'gpu-node']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('against NodeFeature "node gpu-node"');
+    expect(result.stdout).toContain('Evaluating NodeFeatureRule against Node gpu-node\n');
     expect(result.stdout).toContain('vendor.io/gpu=true');
     const lists = server.requests.filter((r) => r.path === '/apis/nfd.k8s-sigs.io/v1alpha1/nodefeatures');
     expect(lists.at(-1)?.query.labelSelector).toBe('nfd.node.kubernetes.io/node-name=gpu-node');

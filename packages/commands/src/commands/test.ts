@@ -87,6 +87,7 @@ Examples:
         color,
         ruleFile,
         featureFiles: [label],
+        ...(node === undefined ? {} : { node }),
       });
     });
 }

@@ -72,7 +72,7 @@ describe('test -f RULE -n NODE', () => {
       },
     );
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('against NodeFeature "node arm-node"');
+    expect(result.stdout).toContain('Evaluating NodeFeatureRule against Node arm-node\n');
   });
 
   it('merges several objects of a node in list order (upstream kubectl nfd test)', async () => {
