@@ -239,12 +239,14 @@ export class Authorizer {
       if (scope !== undefined && scope !== '') round.extraScopes.push(scope);
       return;
     }
-    if (sent.kind === 'static-bearer') throw unauthorizedError(registry, sent.credential, detail);
+    // A user-supplied token is valid but too narrow on insufficient_scope: say so (below), not "rejected".
+    if (sent.kind === 'static-bearer' && !insufficient)
+      throw unauthorizedError(registry, sent.credential, detail);
     if (sent.kind === 'basic') throw unauthorizedError(registry, sent.credential, detail);
     if (sent.cacheKey !== undefined) this.#tokens.delete(sent.cacheKey);
 
     if (insufficient) {
-      if (!round.widenedScope && scope !== undefined && scope !== '') {
+      if (sent.kind !== 'static-bearer' && !round.widenedScope && scope !== undefined && scope !== '') {
         round.widenedScope = true;
         round.extraScopes.push(scope);
         return;

@@ -6,6 +6,9 @@
 //   auth    docker-registry with htpasswd Basic auth (user `nfd`, generated password) + TLS
 //           (self-signed CA + server cert for 127.0.0.1/localhost, made with openssl)
 //   olareg  olareg v0.2.2 (referrers API), plain HTTP, deletes enabled
+//   token   docker-registry with Bearer token auth, plain HTTP, plus an in-process token server
+//           (./token-server.ts) signing RS256 JWTs with an openssl-made key: user `nfd` gets every
+//           requested action, user `reader` only pull, anonymous only pull on `public/*`
 //   oras    path of the oras v1.3.3 CLI (interop tests)
 //
 // Binaries come from `${NFD_TEST_PEERS:-~/.cache/nfd-ts/test-peers}/bin` (scripts/test-peers.sh puts
@@ -30,9 +33,11 @@ import { delimiter, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TestProject } from 'vitest/node';
 import { registryRequest } from '../helpers/registry-http.ts';
-import type { Peer, RegistryEndpoint, TestPeers } from './context.ts';
+import type { Peer, RegistryEndpoint, TestPeers, TokenRegistryEndpoint } from './context.ts';
+import { startTokenServer, type TokenServer } from './token-server.ts';
 
 const children: { name: string; child: ChildProcess }[] = [];
+const servers: TokenServer[] = [];
 let workDir: string | undefined;
 
 const log = (line: string): void => {
@@ -67,13 +72,14 @@ export async function setup(project: TestProject): Promise<void> {
   const plain = await guard('plain', () => startPlain(registry));
   const auth = await guard('auth', () => startAuth(registry));
   const olareg = await guard('olareg', () => startOlareg(findBinary('olareg')));
+  const token = await guard('token', () => startToken(registry));
   const orasBin = findBinary('oras');
   const oras: Peer<string> = orasBin
     ? { ok: true, value: orasBin }
     : { ok: false, reason: `oras not installed (${installHint}; needs go >= 1.25.7)` };
 
-  const peers: TestPeers = { registries: { plain, auth, olareg }, oras, workDir };
-  for (const [name, peer] of Object.entries({ plain, auth, olareg, oras })) {
+  const peers: TestPeers = { registries: { plain, auth, olareg, token }, oras, workDir };
+  for (const [name, peer] of Object.entries({ plain, auth, olareg, token, oras })) {
     if (peer.ok) {
       log(
         `${name}: ${typeof peer.value === 'string' ? peer.value : `${peer.value.url} (pid ${pidOf(name)})`}`,
@@ -82,9 +88,9 @@ export async function setup(project: TestProject): Promise<void> {
       log(`SKIP ${name} tests: ${peer.reason}`);
     }
   }
-  if (ci && (!plain.ok || !auth.ok)) {
+  if (ci && (!plain.ok || !auth.ok || !token.ok)) {
     await teardown();
-    const reason = [plain, auth].flatMap((p) => (p.ok ? [] : [p.reason])).join('; ');
+    const reason = [plain, auth, token].flatMap((p) => (p.ok ? [] : [p.reason])).join('; ');
     throw new Error(`CI=true but docker-registry tests cannot run (it is always installable): ${reason}`);
   }
   project.provide('nfdTestPeers', peers);
@@ -93,6 +99,7 @@ export async function setup(project: TestProject): Promise<void> {
 export async function teardown(): Promise<void> {
   process.off('exit', killChildrenNow);
   await Promise.all(children.splice(0).map(({ child }) => stop(child)));
+  await Promise.all(servers.splice(0).map((server) => server.close()));
   if (workDir) rmSync(workDir, { recursive: true, force: true });
   workDir = undefined;
 }
@@ -134,10 +141,10 @@ function pidOf(name: string): string {
   return String(children.find((c) => c.name === name)?.child.pid ?? '?');
 }
 
-async function guard(
+async function guard<E extends RegistryEndpoint>(
   name: string,
-  start: () => Promise<RegistryEndpoint | string>,
-): Promise<Peer<RegistryEndpoint>> {
+  start: () => Promise<E | string>,
+): Promise<Peer<E>> {
   try {
     const result = await start();
     return typeof result === 'string' ? { ok: false, reason: result } : { ok: true, value: result };
@@ -288,6 +295,86 @@ async function startAuth(binary: string | null): Promise<RegistryEndpoint | stri
     password,
     caFile: join(tls, 'ca.crt'),
     storageDir,
+  };
+  await waitReady(endpoint);
+  return endpoint;
+}
+
+async function startToken(binary: string | null): Promise<TokenRegistryEndpoint | string> {
+  if (!binary) return `docker-registry not installed (${installHint})`;
+  const openssl = findBinary('openssl');
+  if (!openssl) return `openssl not installed (${installHint})`;
+  const base = dir('token');
+  const keys = dir('token', 'keys');
+  const storageDir = dir('token', 'data');
+  execFileSync(
+    openssl,
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      'token.key',
+      '-out',
+      'token.crt',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=nfd-test-token-signer',
+    ],
+    { cwd: keys, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const service = 'nfd-test-registry';
+  const issuer = 'nfd-test-issuer';
+  const publicPrefix = 'public/';
+  const username = 'nfd';
+  const password = randomBytes(12).toString('base64url');
+  const readOnly = { username: 'reader', password: randomBytes(12).toString('base64url') };
+  const server = await startTokenServer({
+    keyFile: join(keys, 'token.key'),
+    certFile: join(keys, 'token.crt'),
+    service,
+    issuer,
+    publicPrefix,
+    users: {
+      [username]: { password, readOnly: false },
+      [readOnly.username]: { password: readOnly.password, readOnly: true },
+    },
+  });
+  servers.push(server);
+  const realm = `${server.url}/token`;
+  const config = join(base, 'config.yml');
+  writeFileSync(
+    config,
+    registryConfig(
+      storageDir,
+      [
+        'auth:',
+        '  token:',
+        `    realm: ${JSON.stringify(realm)}`,
+        `    service: ${JSON.stringify(service)}`,
+        `    issuer: ${JSON.stringify(issuer)}`,
+        `    rootcertbundle: ${JSON.stringify(join(keys, 'token.crt'))}`,
+      ].join('\n'),
+    ),
+  );
+  const port = await spawnRegistry('token', binary, config, join(base, 'registry.log'));
+  const endpoint: TokenRegistryEndpoint = {
+    name: 'token',
+    host: `127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${port}`,
+    plainHttp: true,
+    referrersApi: false,
+    username,
+    password,
+    caFile: null,
+    storageDir,
+    realm,
+    service,
+    publicPrefix,
+    readOnly,
   };
   await waitReady(endpoint);
   return endpoint;
