@@ -75,6 +75,8 @@ export async function openImage(
     plainHttp: flags.plainHttp === true,
     insecure: flags.insecure === true,
     caFiles: (flags.caFile ?? []).map((file) => resolve(ctx.host.cwd, file)),
+    ...(flags.certFile === undefined ? {} : { certFile: resolve(ctx.host.cwd, flags.certFile) }),
+    ...(flags.keyFile === undefined ? {} : { keyFile: resolve(ctx.host.cwd, flags.keyFile) }),
     credentials: { ...secrets, env: ctx.host.env, homeDir: homedir() },
     ...(ctx.host.signal === undefined ? {} : { signal: ctx.host.signal }),
     userAgent: `nfd-ts/${ctx.host.version}`,

@@ -13,6 +13,8 @@ export interface RegistryFlags {
   plainHttp?: boolean;
   insecure?: boolean;
   caFile?: string[];
+  certFile?: string;
+  keyFile?: string;
   registryUsername?: string;
   registryPasswordStdin?: boolean;
   registryTokenStdin?: boolean;

@@ -6,6 +6,9 @@ import { Agent, type Dispatcher, EnvHttpProxyAgent } from 'undici';
 export interface DispatcherOptions {
   insecure?: boolean;
   caFiles?: readonly string[];
+  /** A client certificate and its key (PEM) for registries that require mutual TLS. */
+  certFile?: string;
+  keyFile?: string;
   timeoutMs: number;
   env: Readonly<Record<string, string | undefined>>;
 }
@@ -26,9 +29,34 @@ function systemCertificates(): string[] {
   return certificates;
 }
 
+async function readPem(file: string, flag: string, marker: string): Promise<string> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new NfdError('FILE_UNREADABLE', `cannot read ${flag} ${file}: ${(error as Error).message}`, {
+      cause: error,
+      hint: `pass a readable PEM file to ${flag}`,
+    });
+  }
+  if (!text.includes(marker)) {
+    throw new NfdError('FILE_UNREADABLE', `${flag} ${file} is not a PEM file`, {
+      hint: `expected "${marker}…"`,
+    });
+  }
+  return text;
+}
+
 /** Reads the trust material and builds an undici dispatcher (an `EnvHttpProxyAgent` when a proxy is configured). */
 export async function createDispatcher(options: DispatcherOptions): Promise<Dispatcher> {
-  const tlsOptions: { ca?: string[]; rejectUnauthorized?: boolean } = {};
+  const tlsOptions: { ca?: string[]; rejectUnauthorized?: boolean; cert?: string; key?: string } = {};
+  if ((options.certFile === undefined) !== (options.keyFile === undefined)) {
+    throw new NfdError('USAGE', 'a client certificate needs both --cert-file and --key-file');
+  }
+  if (options.certFile !== undefined && options.keyFile !== undefined) {
+    tlsOptions.cert = await readPem(options.certFile, '--cert-file', '-----BEGIN CERTIFICATE-----');
+    tlsOptions.key = await readPem(options.keyFile, '--key-file', 'PRIVATE KEY-----');
+  }
   if (options.insecure === true) {
     tlsOptions.rejectUnauthorized = false;
   } else {

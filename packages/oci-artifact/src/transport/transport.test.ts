@@ -1,5 +1,6 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type * as http from 'node:http';
+import * as https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NfdError } from '@nfd/spec';
@@ -605,5 +606,51 @@ describe('proxies', () => {
       get(`${direct.origin}/v2/`),
     );
     expect(JSON.parse(new TextDecoder().decode(bypass.body))).toEqual({ via: 'direct' });
+  });
+});
+
+describe('mutual TLS', () => {
+  it('presents the client certificate of --cert-file/--key-file, and is refused without it', async () => {
+    const serverCertificate = await selfSignedCertificate();
+    const clientCertificate = await selfSignedCertificate();
+    const server = https.createServer(
+      {
+        key: serverCertificate.key,
+        cert: serverCertificate.cert,
+        ca: [clientCertificate.cert],
+        requestCert: true,
+        rejectUnauthorized: true,
+      },
+      (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{}');
+      },
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    const address = server.address();
+    const origin = `https://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
+    try {
+      const withCert = transport(origin, {
+        credentials: noEnv,
+        caFiles: [serverCertificate.certPath],
+        certFile: clientCertificate.certPath,
+        keyFile: join(clientCertificate.dir, 'key.pem'),
+        retries: 0,
+      });
+      expect((await withCert.request(get(`${origin}/v2/`))).status).toBe(200);
+      const without = transport(origin, {
+        credentials: noEnv,
+        caFiles: [serverCertificate.certPath],
+        retries: 0,
+      });
+      await expect(without.request(get(`${origin}/v2/`))).rejects.toThrow();
+      const halfway = transport(origin, { credentials: noEnv, certFile: clientCertificate.certPath });
+      expect((await rejection(halfway.request(get(`${origin}/v2/`)))).message).toBe(
+        'a client certificate needs both --cert-file and --key-file',
+      );
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });

@@ -135,6 +135,8 @@ class Transport implements RegistryTransport {
       this.#dispatcher = createDispatcher({
         insecure: this.#options.insecure === true,
         caFiles: this.#options.caFiles ?? [],
+        ...(this.#options.certFile === undefined ? {} : { certFile: this.#options.certFile }),
+        ...(this.#options.keyFile === undefined ? {} : { keyFile: this.#options.keyFile }),
         timeoutMs: this.#timeoutMs,
         env: this.#options.env ?? this.#options.credentials?.env ?? {},
       });

@@ -9,6 +9,9 @@ export interface TransportOptions {
   insecure?: boolean;
   /** Extra PEM CA bundles, added to Node's bundled and the system trust stores. */
   caFiles?: readonly string[];
+  /** A client certificate and its key (PEM files) for registries that require mutual TLS. */
+  certFile?: string;
+  keyFile?: string;
   credentials?: CredentialOptions;
   /** Environment for proxy settings (HTTPS_PROXY, HTTP_PROXY, NO_PROXY); defaults to `credentials.env`. */
   env?: Readonly<Record<string, string | undefined>>;
