@@ -40,6 +40,11 @@ export function registryOptions(options: { platform?: boolean } = {}): Option[] 
       .argParser(collect)
       .helpGroup(GROUP),
     new Option(
+      '--cert-file <file>',
+      'client certificate (PEM) for registries that require mutual TLS',
+    ).helpGroup(GROUP),
+    new Option('--key-file <file>', 'private key (PEM) of --cert-file').helpGroup(GROUP),
+    new Option(
       '--registry-username <name>',
       'registry username (the password comes from --registry-password-stdin)',
     ).helpGroup(GROUP),
