@@ -4,8 +4,11 @@ import { GoFloat, GoInt, isNil } from './values.ts';
 const INT64_MAX = (1n << 63n) - 1n;
 const INT64_MIN = -(1n << 63n);
 
-/** strconv.ParseInt(s, 0, 64): base prefixes, leading-0 octal, underscores. */
-export function parseIntBase0(text: string): number | undefined {
+/**
+ * A Go integer literal as strconv.ParseInt(s, 0, 64) reads it (sign, 0x/0o/0b prefixes, leading-0
+ * octal, underscores between digits), without the range check; undefined when malformed.
+ */
+export function parseGoIntLiteral(text: string): bigint | undefined {
   let s = text;
   let neg = false;
   if (s[0] === '+' || s[0] === '-') {
@@ -23,20 +26,28 @@ export function parseIntBase0(text: string): number | undefined {
   } else if (/^0[bB]/.test(s)) {
     base = 2;
     digits = s.slice(2);
-  } else if (/^0./.test(s)) {
+  } else if (/^0[0-9_]/.test(s)) {
     base = 8;
     digits = s.slice(1);
   }
+  // underscores only between digits (or after a base prefix)
   if (digits.includes('_')) {
-    if (/__|_$/.test(digits) || (base === 10 && digits.startsWith('_'))) return undefined;
+    const prefixed = base !== 10;
+    if (/__|_$/.test(digits) || (!prefixed && digits.startsWith('_'))) return undefined;
     digits = digits.replace(/_/g, '');
   }
+  if (digits === '') return undefined;
   const valid = { 2: /^[01]+$/, 8: /^[0-7]+$/, 10: /^[0-9]+$/, 16: /^[0-9a-fA-F]+$/ }[base];
   if (!valid?.test(digits)) return undefined;
   let v = 0n;
   for (const ch of digits) v = v * BigInt(base) + BigInt(Number.parseInt(ch, base));
-  if (neg) v = -v;
-  if (v > INT64_MAX || v < INT64_MIN) return undefined;
+  return neg ? -v : v;
+}
+
+/** strconv.ParseInt(s, 0, 64) as a JS number: the literal, within int64. */
+export function parseIntBase0(text: string): number | undefined {
+  const v = parseGoIntLiteral(text);
+  if (v === undefined || v > INT64_MAX || v < INT64_MIN) return undefined;
   return Number(v);
 }
 

@@ -9,6 +9,7 @@ import type {
   PipeNode,
   TemplateNode,
 } from './ast.ts';
+import { parseGoIntLiteral } from './convert.ts';
 import { location, TemplateError } from './errors.ts';
 import { quoteGo } from './format.ts';
 import { lex, type Token } from './lexer.ts';
@@ -96,42 +97,6 @@ export function unquote(quoted: string): string {
   return out;
 }
 
-function parseGoInt(text: string): bigint | undefined {
-  let s = text;
-  let neg = false;
-  if (s[0] === '+' || s[0] === '-') {
-    neg = s[0] === '-';
-    s = s.slice(1);
-  }
-  let base = 10;
-  let digits = s;
-  if (/^0[xX]/.test(s)) {
-    base = 16;
-    digits = s.slice(2);
-  } else if (/^0[oO]/.test(s)) {
-    base = 8;
-    digits = s.slice(2);
-  } else if (/^0[bB]/.test(s)) {
-    base = 2;
-    digits = s.slice(2);
-  } else if (/^0[0-9_]/.test(s)) {
-    base = 8;
-    digits = s.slice(1);
-  }
-  // underscores only between digits (or after a base prefix)
-  if (digits.includes('_')) {
-    const prefixed = base !== 10;
-    if (/__|_$/.test(digits) || (!prefixed && digits.startsWith('_'))) return undefined;
-    digits = digits.replace(/_/g, '');
-  }
-  if (digits === '') return undefined;
-  const valid = { 2: /^[01]+$/, 8: /^[0-7]+$/, 10: /^[0-9]+$/, 16: /^[0-9a-fA-F]+$/ }[base];
-  if (!valid?.test(digits)) return undefined;
-  let v = 0n;
-  for (const ch of digits) v = v * BigInt(base) + BigInt(Number.parseInt(ch, base));
-  return neg ? -v : v;
-}
-
 function parseGoFloat(text: string): number | undefined {
   const s = text.replace(/_/g, '');
   if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) return Number(s);
@@ -176,7 +141,7 @@ function newNumber(pos: number, text: string, isChar: boolean): NumberNode {
     return node;
   }
   if (text.endsWith('i')) throw new ParseFailure(`complex numbers are not supported by nfd-ts: ${text}`, pos);
-  const i = parseGoInt(text);
+  const i = parseGoIntLiteral(text);
   if (i !== undefined && i <= INT64_MAX && i >= INT64_MIN) {
     node.isInt = true;
     node.intValue = Number(i);
