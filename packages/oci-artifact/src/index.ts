@@ -54,6 +54,8 @@ export {
 export * from './registry/index.ts';
 export {
   type Action,
+  /** Time source of the registry transport (`TransportOptions.clock`): `now()` and an abortable `sleep()`. */
+  type Clock,
   type CredentialOptions,
   createRegistryTransport,
   DEFAULT_MAX_BYTES,
@@ -62,5 +64,7 @@ export {
   type RegistryResponse,
   type RegistryTransport,
   registryNameFromOrigin,
+  /** The default `Clock`: `Date.now` and a real timer that rejects with the signal's reason on abort. */
+  systemClock,
   type TransportOptions,
 } from './transport/index.ts';

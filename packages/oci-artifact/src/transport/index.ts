@@ -1,3 +1,4 @@
+export { systemClock } from './retry.ts';
 export {
   createRegistryTransport,
   DEFAULT_MAX_BYTES,
@@ -6,6 +7,7 @@ export {
 } from './transport.ts';
 export type {
   Action,
+  Clock,
   CredentialOptions,
   RegistryRequest,
   RegistryResponse,

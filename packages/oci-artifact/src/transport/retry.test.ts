@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, isRetryableStatus, MAX_RETRY_AFTER_MS, parseRetryAfter } from './retry.ts';
+import {
+  backoffDelay,
+  isRetryableStatus,
+  MAX_RETRY_AFTER_MS,
+  parseRetryAfter,
+  systemClock,
+} from './retry.ts';
 
 describe('retry policy', () => {
   it('retries 408, 429 and 5xx only', () => {
@@ -22,5 +28,14 @@ describe('retry policy', () => {
     expect(parseRetryAfter('Tue, 31 Dec 2024 00:00:00 GMT', now)).toBe(0);
     expect(parseRetryAfter('soon', now)).toBeUndefined();
     expect(parseRetryAfter(undefined, now)).toBeUndefined();
+  });
+
+  it("rejects a sleep with the signal's reason, without waiting for the timer", async () => {
+    const reason = new Error('cancelled');
+    await expect(systemClock.sleep(60_000, AbortSignal.abort(reason))).rejects.toBe(reason);
+    const controller = new AbortController();
+    const pending = systemClock.sleep(60_000, controller.signal);
+    controller.abort(reason);
+    await expect(pending).rejects.toBe(reason);
   });
 });

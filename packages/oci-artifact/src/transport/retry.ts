@@ -1,5 +1,7 @@
 /** Retry policy (oras-go's, plus connection resets and HTTP-date Retry-After). */
 
+import type { Clock } from './types.ts';
+
 const BASE_DELAY_MS = 250;
 const MIN_DELAY_MS = 200;
 const MAX_BACKOFF_MS = 3_000;
@@ -46,8 +48,11 @@ export function backoffDelay(attempt: number, random: () => number = Math.random
   return Math.min(MAX_BACKOFF_MS, Math.max(MIN_DELAY_MS, Math.round(jittered)));
 }
 
-/** `Retry-After` as seconds or HTTP-date → milliseconds (capped), or undefined if absent/invalid. */
-export function parseRetryAfter(value: string | undefined, now: number = Date.now()): number | undefined {
+/**
+ * `Retry-After` as seconds or HTTP-date (relative to `now`, the clock's time) → milliseconds (capped),
+ * or undefined if absent/invalid.
+ */
+export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
   if (value === undefined) return undefined;
   const text = value.trim();
   if (/^\d+$/.test(text)) return Math.min(MAX_RETRY_AFTER_MS, Number(text) * 1000);
@@ -57,7 +62,7 @@ export function parseRetryAfter(value: string | undefined, now: number = Date.no
 }
 
 /** Waits `ms`, rejecting with the signal's reason if it aborts. */
-export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
       reject(signal.reason);
@@ -74,3 +79,6 @@ export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/** The real clock: `Date.now` and `sleep`. */
+export const systemClock: Clock = { now: () => Date.now(), sleep };

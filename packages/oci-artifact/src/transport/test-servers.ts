@@ -1,4 +1,5 @@
-// Test-only helpers: small HTTP(S) servers on 127.0.0.1 and a self-signed certificate made with openssl.
+// Test-only helpers: small HTTP(S) servers on 127.0.0.1, a self-signed certificate made with openssl,
+// and a fake clock.
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import * as http from 'node:http';
@@ -7,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { Clock } from './types.ts';
 
 export interface RecordedRequest {
   method: string;
@@ -105,4 +107,37 @@ export function json(
 
 export function basicHeader(user: string, password: string): string {
   return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+}
+
+/**
+ * A clock that never waits: `sleep` records the requested delay and advances `now` by it at once
+ * (or rejects with the signal's reason if the signal has aborted, also from `onSleep`).
+ */
+export class FakeClock implements Clock {
+  #now: number;
+  /** Every delay asked of `sleep`, in order. */
+  readonly sleeps: number[] = [];
+  /** Called as a sleep is entered, before it checks the signal: a test can abort here. */
+  onSleep: ((ms: number) => void) | undefined;
+
+  constructor(start: number = Date.parse('2025-01-01T00:00:00Z')) {
+    this.#now = start;
+  }
+
+  now(): number {
+    return this.#now;
+  }
+
+  /** Lets time pass, e.g. past a token's expiry. */
+  advance(ms: number): void {
+    this.#now += ms;
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    this.sleeps.push(ms);
+    this.onSleep?.(ms);
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    this.#now += ms;
+    return Promise.resolve();
+  }
 }

@@ -9,6 +9,7 @@ import { RegistryHttpError } from '../errors.ts';
 import {
   basicHeader,
   type Certificate,
+  FakeClock,
   type Handler,
   json,
   selfSignedCertificate,
@@ -27,8 +28,9 @@ async function serve(handler: Handler, certificate?: Certificate): Promise<TestS
   return server;
 }
 
+/** A transport on a fake clock unless the test passes its own: retry backoff never waits. */
 function transport(origin: string, options: Partial<TransportOptions> = {}): RegistryTransport {
-  const created = createRegistryTransport(origin, { retries: 5, ...options });
+  const created = createRegistryTransport(origin, { retries: 5, clock: new FakeClock(), ...options });
   transports.push(created);
   return created;
 }
@@ -279,14 +281,19 @@ describe('Bearer token authentication', () => {
   });
 
   it('fetches a new token after it expires', async () => {
-    const { server, tokenRequests } = await bearerRegistry({ expiresIn: 1 });
-    const t = transport(server.origin, { credentials: noEnv });
+    const { server, tokenRequests } = await bearerRegistry({ expiresIn: 60 });
+    const clock = new FakeClock();
+    const t = transport(server.origin, { credentials: noEnv, clock });
     await t.request(get(`${server.origin}/v2/a/b/manifests/v1`));
+    // 60 s less the 10 % refresh margin: the token is used for 54 s.
+    clock.advance(53_999);
     await t.request(get(`${server.origin}/v2/a/b/manifests/v1`));
     expect(tokenRequests).toHaveLength(1);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    clock.advance(1);
     await t.request(get(`${server.origin}/v2/a/b/manifests/v1`));
     expect(tokenRequests).toHaveLength(2);
+    expect(server.requests.at(-1)?.headers.authorization).toBe('Bearer tok-2');
+    expect(clock.sleeps).toEqual([]);
   });
 
   it('exchanges an identity token with the OAuth2 POST', async () => {
@@ -383,8 +390,11 @@ describe('retries', () => {
       if (calls < 3) json(res, 503, { errors: [{ code: 'UNAVAILABLE', message: 'busy' }] });
       else json(res, 200, { ok: true });
     });
-    expect((await transport(server.origin).request(get(`${server.origin}/v2/`))).status).toBe(200);
+    const clock = new FakeClock();
+    expect((await transport(server.origin, { clock }).request(get(`${server.origin}/v2/`))).status).toBe(200);
     expect(calls).toBe(3);
+    // Two backoffs: 250 ms and 500 ms, each ±10 %.
+    expect(clock.sleeps.map((ms) => Math.round(ms / 250))).toEqual([1, 2]);
   });
 
   it('retries a reset connection', async () => {
@@ -401,10 +411,13 @@ describe('retries', () => {
   });
 
   it('waits for Retry-After on 429', async () => {
-    let calls = 0;
+    const clock = new FakeClock();
+    const started = clock.now();
+    // When (on the fake clock) each request arrived.
+    const arrivals: number[] = [];
     const server = await serve((_req, res) => {
-      calls++;
-      if (calls === 1)
+      arrivals.push(clock.now() - started);
+      if (arrivals.length === 1)
         json(
           res,
           429,
@@ -413,9 +426,31 @@ describe('retries', () => {
         );
       else json(res, 200, {});
     });
-    const started = Date.now();
-    await transport(server.origin).request(get(`${server.origin}/v2/`));
-    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    const debug: string[] = [];
+    await transport(server.origin, { clock, onDebug: (line) => debug.push(line) }).request(
+      get(`${server.origin}/v2/`),
+    );
+    // Retry-After (1 s), not the ~250 ms backoff; the second request only after that wait.
+    expect(clock.sleeps).toEqual([1000]);
+    expect(arrivals).toEqual([0, 1000]);
+    // Durations come from the clock too.
+    expect(debug).toEqual([
+      `GET ${server.origin}/v2/ → 429 (0 ms)`,
+      'retrying GET /v2/ in 1000 ms after 429',
+      `GET ${server.origin}/v2/ → 200 (0 ms)`,
+    ]);
+  });
+
+  it('takes an HTTP-date Retry-After relative to the clock', async () => {
+    const clock = new FakeClock();
+    let calls = 0;
+    const server = await serve((_req, res) => {
+      calls++;
+      if (calls === 1) json(res, 503, {}, { 'retry-after': new Date(clock.now() + 5000).toUTCString() });
+      else json(res, 200, {});
+    });
+    await transport(server.origin, { clock }).request(get(`${server.origin}/v2/`));
+    expect(clock.sleeps).toEqual([5000]);
     expect(calls).toBe(2);
   });
 
@@ -451,11 +486,16 @@ describe('retries', () => {
   it('stops waiting when the signal aborts', async () => {
     const server = await serve((_req, res) => json(res, 503, {}, { 'retry-after': '20' }));
     const controller = new AbortController();
-    const pending = transport(server.origin, { signal: controller.signal }).request(
+    const reason = new Error('cancelled by test');
+    const clock = new FakeClock();
+    // Abort while the transport waits out the Retry-After.
+    clock.onSleep = () => controller.abort(reason);
+    const pending = transport(server.origin, { signal: controller.signal, clock }).request(
       get(`${server.origin}/v2/`),
     );
-    setTimeout(() => controller.abort(new Error('cancelled by test')), 200);
-    await expect(pending).rejects.toThrow('cancelled by test');
+    await expect(pending).rejects.toBe(reason);
+    expect(clock.sleeps).toEqual([20_000]);
+    expect(server.requests).toHaveLength(1);
   });
 });
 
@@ -464,14 +504,15 @@ describe('limits and errors', () => {
     const server = await serve(() => {
       // never answers
     });
-    const started = Date.now();
+    // The timeout itself is real (undici's); the backoff before the one retry is on the fake clock.
+    const clock = new FakeClock();
     const error = await rejection(
-      transport(server.origin, { timeoutMs: 300 }).request(get(`${server.origin}/v2/`)),
+      transport(server.origin, { timeoutMs: 300, clock }).request(get(`${server.origin}/v2/`)),
     );
     expect(error.code).toBe('OCI_PROTOCOL');
     expect(error.message).toMatch(/timed out/);
     expect(server.requests).toHaveLength(2);
-    expect(Date.now() - started).toBeLessThan(5000);
+    expect(clock.sleeps).toHaveLength(1);
   });
 
   it('caps the response body', async () => {

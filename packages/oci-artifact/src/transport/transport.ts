@@ -13,9 +13,15 @@ import {
   isRetryableStatus,
   isTimeoutError,
   parseRetryAfter,
-  sleep,
+  systemClock,
 } from './retry.ts';
-import type { RegistryRequest, RegistryResponse, RegistryTransport, TransportOptions } from './types.ts';
+import type {
+  Clock,
+  RegistryRequest,
+  RegistryResponse,
+  RegistryTransport,
+  TransportOptions,
+} from './types.ts';
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_RETRIES = 5;
@@ -103,6 +109,7 @@ class Transport implements RegistryTransport {
   readonly #options: TransportOptions;
   readonly #timeoutMs: number;
   readonly #retries: number;
+  readonly #clock: Clock;
   readonly #authorizer: Authorizer;
   readonly #warned = new Set<string>();
   #dispatcher: Promise<Dispatcher> | undefined;
@@ -115,13 +122,14 @@ class Transport implements RegistryTransport {
     this.#options = options;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#retries = options.retries ?? DEFAULT_RETRIES;
+    this.#clock = options.clock ?? systemClock;
     this.#authorizer = new Authorizer({
       registryName: this.#name,
       registryOrigin: this.#origin.origin,
       plainHttp: options.plainHttp === true || this.#origin.protocol === 'http:',
       credentials: options.credentials,
       send: (request) => this.#sendFollowingRedirects(request),
-      now: () => Date.now(),
+      now: () => this.#clock.now(),
       onWarning: options.onWarning,
       onDebug: options.onDebug,
     });
@@ -342,7 +350,7 @@ class Transport implements RegistryTransport {
     for (let attempt = 0; ; attempt++) {
       if (signal?.aborted) throw signal.reason;
       const dispatcher = await this.#dispatcherPromise();
-      const started = Date.now();
+      const started = this.#clock.now();
       let response: Omit<RawResponse, 'authorized'>;
       try {
         response = await sendOnce(dispatcher, {
@@ -371,7 +379,7 @@ class Transport implements RegistryTransport {
         );
         if (!retryable) throw this.#networkError(request.method, url, error);
         if (timeout) timeouts++;
-        await sleep(backoffDelay(attempt), signal);
+        await this.#clock.sleep(backoffDelay(attempt), signal);
         continue;
       }
       this.#debugLine(request.method, url, headers, String(response.status), started);
@@ -383,13 +391,13 @@ class Transport implements RegistryTransport {
       ) {
         const retryAfter =
           response.status === 429 || response.status === 503
-            ? parseRetryAfter(headerValue(response.headers, 'retry-after'))
+            ? parseRetryAfter(headerValue(response.headers, 'retry-after'), this.#clock.now())
             : undefined;
         const delay = retryAfter ?? backoffDelay(attempt);
         this.#options.onDebug?.(
           `retrying ${request.method} ${this.#describe(url.href)} in ${delay} ms after ${response.status}`,
         );
-        await sleep(delay, signal);
+        await this.#clock.sleep(delay, signal);
         continue;
       }
       return response;
@@ -408,7 +416,7 @@ class Transport implements RegistryTransport {
     const auth = headers.authorization;
     const authNote = auth === undefined ? '' : ` [authorization: ${auth.split(' ')[0] ?? ''} <redacted>]`;
     debug(
-      `${method} ${url.origin}${this.#describe(url.href)}${authNote} → ${outcome} (${Date.now() - started} ms)`,
+      `${method} ${url.origin}${this.#describe(url.href)}${authNote} → ${outcome} (${this.#clock.now() - started} ms)`,
     );
   }
 

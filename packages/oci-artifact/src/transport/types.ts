@@ -2,6 +2,17 @@ import type { CredentialOptions } from '../auth/credentials.ts';
 
 export type { CredentialOptions } from '../auth/credentials.ts';
 
+/**
+ * The transport's time source: retry and Retry-After waits, HTTP-date Retry-After, token expiry and
+ * debug-line durations. Defaults to `systemClock` (Date.now and an abortable timer); tests inject a fake.
+ */
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+  /** Waits `ms`, rejecting with the signal's reason if it aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
 export interface TransportOptions {
   /** Use `http://` (the caller builds the endpoint with `registryEndpoint(ref, plainHttp)`); also relaxes the token-realm scheme check. */
   plainHttp?: boolean;
@@ -20,6 +31,8 @@ export interface TransportOptions {
   /** Retries for idempotent requests (GET, HEAD, DELETE, PUT). Default 5. */
   retries?: number;
   signal?: AbortSignal;
+  /** Time source for retry waits, Retry-After dates, token expiry and debug durations; default `systemClock`. */
+  clock?: Clock;
   userAgent?: string;
   /** Warning headers (once each), the --insecure notice, unreadable credential files. */
   onWarning?(message: string): void;
