@@ -1,7 +1,9 @@
 #!/bin/sh
-# Installs the real-registry peers used by the @nfd/oci-artifact integration tests into
-#   ${NFD_TEST_PEERS:-$HOME/.cache/nfd-ts/test-peers}/bin
-# (see packages/oci-artifact/test/README.md). Idempotent: a second run only checks what is there.
+# Installs the external programs the tests run against into the repository's git-ignored
+#   .test-peers/bin          (or $NFD_TEST_PEERS/bin when that is set)
+# where test/support/peers.ts finds them (then PATH). See packages/oci-artifact/test/README.md.
+# Idempotent: a second run only checks what is there. Nothing is read from or written to the home
+# directory except by Go itself (its module and build caches).
 #
 #   docker-registry  Debian's distribution 2.8.2, unpacked from the .deb (apt-get download +
 #                    dpkg-deb -x): nothing is installed system-wide, no service is started.
@@ -9,18 +11,25 @@
 #   openssl          apt-get install when missing (root only).
 #   olareg v0.2.2    registry with the OCI referrers API   } go install, needs Go >= 1.25.7 and the
 #   oras v1.3.3      client peer for interop tests         } module proxy; skipped with a reason otherwise.
+#   kubectl          the kubectl plugin tests: on PATH, else apt-get install kubectl (root only).
 #
-# Prints one line per peer: "<name>: installed|present|skipped: <reason>". Only a failure to obtain
-# docker-registry, htpasswd or openssl when running as root with CI=true makes the script fail;
-# the Go peers never do.
+# Prints one line per peer: "<name>: installed|present|skipped: <reason>" and writes them to
+# .test-peers/peers.txt (a test input, so turbo reruns the tests when the peers change). With
+# CI=true any peer that could not be obtained makes the script fail: CI runs every test.
 set -u
 
-PEERS=${NFD_TEST_PEERS:-$HOME/.cache/nfd-ts/test-peers}
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+PEERS=${NFD_TEST_PEERS:-$REPO/.test-peers}
 BIN=$PEERS/bin
 mkdir -p "$BIN"
 fatal=0
 is_root() { [ "$(id -u)" = 0 ]; }
-say() { printf 'test-peers: %s\n' "$*"; }
+report=
+say() {
+  printf 'test-peers: %s\n' "$*"
+  report="$report$*
+"
+}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
@@ -105,6 +114,7 @@ go_peer() {
   fi
   if ! reason=$(go_ok "$min"); then
     say "$name: skipped: $reason"
+    fatal=1
     return 0
   fi
   # `go install pkg@version` first. Some module proxies refuse the `@v/list` query go install
@@ -116,6 +126,7 @@ go_peer() {
     how="go build from the module cache; go install failed: $(grep -m 1 -oE "[0-9]{3} [A-Z][a-z]+" "$tmp/$name.log" || echo error)"
   else
     say "$name: skipped: go install $pkg@$version failed: $(tail -n 2 "$tmp/$name.log" | tr '\n' ' ')"
+    fatal=1
     return 0
   fi
   echo "$version" >"$stamp"
@@ -125,8 +136,24 @@ go_peer() {
 go_peer olareg github.com/olareg/olareg github.com/olareg/olareg/cmd/olareg v0.2.2 1.25.0 version
 go_peer oras oras.land/oras oras.land/oras/cmd/oras v1.3.3 1.25.7 version
 
-if [ "$fatal" = 1 ] && [ "${CI:-}" = true ] && is_root; then
-  say "FAILED: a required peer (docker-registry, htpasswd, openssl) could not be installed"
+# --- kubectl -------------------------------------------------------------------------------------
+if command -v kubectl >/dev/null 2>&1; then
+  say "kubectl: present ($(command -v kubectl))"
+elif ! is_root; then
+  say "kubectl: skipped: not on PATH and not root (run: sudo apt-get install kubectl)"
+  fatal=1
+elif DEBIAN_FRONTEND=noninteractive apt_retry apt-get install -y --no-install-recommends kubectl &&
+  command -v kubectl >/dev/null 2>&1; then
+  say "kubectl: installed (apt package kubectl)"
+else
+  say "kubectl: skipped: apt-get install kubectl failed: $(apt_tail)"
+  fatal=1
+fi
+
+# What is available, not how it got there: a second run writes the same file.
+printf '%s' "$report" | sed 's/^\([a-z-]*\): \(installed\|present\).*$/\1: ok/' >"$PEERS/peers.txt"
+if [ "$fatal" = 1 ] && [ "${CI:-}" = true ]; then
+  say "FAILED: with CI=true every peer must be installed (see the skipped lines above)"
   exit 1
 fi
 exit 0

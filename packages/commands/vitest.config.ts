@@ -1,3 +1,9 @@
 import { defineProject } from 'vitest/config';
+import { repositoryTestOptions } from '../../test/support/project.ts';
 
-export default defineProject({ test: { include: ['src/**/*.test.ts', 'test/**/*.test.ts'] } });
+export default defineProject({
+  test: {
+    ...repositoryTestOptions,
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+  },
+});

@@ -1,7 +1,11 @@
 import { defineProject, type UserWorkspaceConfig } from 'vitest/config';
+import { repositoryTestOptions } from '../../test/support/project.ts';
 
 // Annotated because isolatedDeclarations cannot infer a default export's type.
 const config: UserWorkspaceConfig = defineProject({
-  test: { include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'scripts/**/*.test.ts'] },
+  test: {
+    ...repositoryTestOptions,
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'scripts/**/*.test.ts'],
+  },
 });
 export default config;

@@ -18,6 +18,7 @@ export function readmeWithReference(): { current: string; updated: string } {
     stdin: process.stdin,
     stderr: { write: () => true },
     env: {},
+    homeDir: '',
     cwd: process.cwd(),
   });
   const updated = `${current.slice(0, start + START.length)}\n\n${reference}\n${current.slice(end)}`;

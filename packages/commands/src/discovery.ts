@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Option } from '@commander-js/extra-typings';
 import {
@@ -72,6 +73,22 @@ function withSource(source: string, message: string): string {
   return message.startsWith(`${source}:`) ? message : `${source}: ${message}`;
 }
 
+/** A mistyped --host-root is an error, not a host without features. */
+function checkHostRoot(given: string, root: string): void {
+  let isDirectory: boolean;
+  try {
+    isDirectory = statSync(root).isDirectory();
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    throw new NfdError(
+      'FILE_UNREADABLE',
+      `--host-root ${given}: ${code === 'ENOENT' ? 'no such directory' : `cannot be read (${code ?? String(cause)})`}`,
+      { cause },
+    );
+  }
+  if (!isDirectory) throw new NfdError('USAGE', `--host-root ${given}: not a directory`);
+}
+
 /**
  * Discovers this host's features (or the tree's under --host-root); sub-feature problems and failed
  * sources are reported on stderr, and the features of the other sources are still returned.
@@ -79,6 +96,7 @@ function withSource(source: string, message: string): string {
 export async function discoverHost(ctx: CommandContext, flags: DiscoveryFlags): Promise<HostDiscovery> {
   const logger = ctx.logger();
   const root = flags.hostRoot === undefined ? '/' : resolve(ctx.host.cwd, flags.hostRoot);
+  if (flags.hostRoot !== undefined) checkHostRoot(flags.hostRoot, root);
   let cpuid: CpuidReader | undefined;
   if (flags.cpuidLeaves !== undefined) {
     try {

@@ -21,6 +21,11 @@ export interface CliHost {
   stdout: OutputStream;
   stderr: OutputStream;
   env: Readonly<Record<string, string | undefined>>;
+  /**
+   * The user's home directory (`~/.docker/config.json`, `~/.kube/config`); "" for none, then only
+   * files named by the environment or flags are read. Tests pass an empty one.
+   */
+  homeDir: string;
   /** Relative paths in arguments resolve against this directory. */
   cwd: string;
   /** Aborted on Ctrl-C: network work stops, nothing is left half-written, the exit status is 130. */

@@ -1,4 +1,3 @@
-import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import {
   type Action,
@@ -77,7 +76,7 @@ export async function openImage(
     caFiles: (flags.caFile ?? []).map((file) => resolve(ctx.host.cwd, file)),
     ...(flags.certFile === undefined ? {} : { certFile: resolve(ctx.host.cwd, flags.certFile) }),
     ...(flags.keyFile === undefined ? {} : { keyFile: resolve(ctx.host.cwd, flags.keyFile) }),
-    credentials: { ...secrets, env: ctx.host.env, homeDir: homedir() },
+    credentials: { ...secrets, env: ctx.host.env, homeDir: ctx.host.homeDir },
     ...(ctx.host.signal === undefined ? {} : { signal: ctx.host.signal }),
     userAgent: `nfd-ts/${ctx.host.version}`,
     onWarning: (message) => logger.warn(message),

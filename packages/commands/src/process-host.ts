@@ -1,3 +1,4 @@
+import { homedir } from 'node:os';
 import type { CliHost } from './host.ts';
 import { runCli } from './program.ts';
 
@@ -21,6 +22,8 @@ export async function runProcess(app: AppIdentity): Promise<number> {
         stdout: process.stdout,
         stderr: process.stderr,
         env: process.env,
+        // $HOME, else the user database, as Go's tools (docker, kubectl) find it.
+        homeDir: homedir(),
         cwd: process.cwd(),
         signal: interrupt.signal,
       },

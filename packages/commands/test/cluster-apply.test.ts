@@ -18,7 +18,7 @@ const SPEC = join(repo, 'examples/image-compatibility.yaml');
 
 function features(host: string): Features {
   return JSON.parse(
-    readFileSync(join(repo, `packages/commands/test/fixtures/hosts/${host}.features.json`), 'utf8'),
+    readFileSync(join(repo, `test/fixtures/hosts/${host}/expected-features.json`), 'utf8'),
   ) as Features;
 }
 

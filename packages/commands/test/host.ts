@@ -14,6 +14,8 @@ export interface TestHostOptions {
   env?: Record<string, string>;
   tty?: boolean;
   cwd?: string;
+  /** The host's home directory; default "" (none: no ~/.docker or ~/.kube is read). */
+  homeDir?: string;
 }
 
 /** Runs the tree in-process with buffers for streams: a fresh program and host per call. */
@@ -28,6 +30,7 @@ export async function run(args: string[], options: TestHostOptions = {}): Promis
     stdout: { write: (chunk: string) => (stdout += chunk), isTTY: options.tty === true },
     stderr: { write: (chunk: string) => (stderr += chunk), isTTY: options.tty === true },
     env: options.env ?? {},
+    homeDir: options.homeDir ?? '',
     cwd: options.cwd ?? process.cwd(),
   };
   const code = await runCli(host, args);

@@ -11,19 +11,12 @@ import { createHostFs, type HostFs } from './host-fs.ts';
 import type { FeatureSource, SourceContext } from './source.ts';
 
 /**
- * The shared fixture hosts: $NFD_FIXTURE_HOSTS, else `shared/` beside the repository (where CI
- * clones it), else the workspace's /work/shared. A missing tree fails the tests loudly.
+ * The fixture hosts, in the repository at test/fixtures/hosts (see its README). A missing or
+ * emptied host fails every test that uses it: fixtureContext() checks the tree has its files.
  */
-export const FIXTURE_HOSTS_DIR: string = (() => {
-  const candidates = [
-    process.env.NFD_FIXTURE_HOSTS,
-    fileURLToPath(new URL('../../../../shared/fixtures/hosts', import.meta.url)),
-    '/work/shared/fixtures/hosts',
-  ].filter((dir): dir is string => dir !== undefined && dir !== '');
-  const found = candidates.find((dir) => existsSync(join(dir, 'gpu-node')));
-  if (found === undefined) throw new Error(`fixture hosts not found; looked in ${candidates.join(', ')}`);
-  return found;
-})();
+export const FIXTURE_HOSTS_DIR: string = fileURLToPath(
+  new URL('../../../test/fixtures/hosts', import.meta.url),
+);
 export const FIXTURE_HOSTS: readonly string[] = ['this-machine', 'gpu-node', 'arm-node'];
 export const LABEL_NS = 'feature.node.kubernetes.io';
 
@@ -52,8 +45,18 @@ export function testContext(fs: HostFs, extra: ContextOptions = {}): TestContext
   };
 }
 
+/** The root of a fixture host; throws unless it holds a host tree (its sys/ or proc/ and expected-features.json). */
+export function fixtureHostRoot(host: string): string {
+  const root = join(FIXTURE_HOSTS_DIR, host);
+  const missing = ['expected-features.json', existsSync(join(root, 'sys')) ? 'sys' : 'proc'].filter(
+    (entry) => !existsSync(join(root, entry)),
+  );
+  if (missing.length > 0) throw new Error(`fixture host ${root} is missing ${missing.join(' and ')}`);
+  return root;
+}
+
 export async function fixtureContext(host: string): Promise<TestContext> {
-  return testContext(await createHostFs({ root: join(FIXTURE_HOSTS_DIR, host) }));
+  return testContext(await createHostFs({ root: fixtureHostRoot(host) }));
 }
 
 /** A context on this machine's root (`/`), for the live-host tests. */
@@ -63,7 +66,7 @@ export async function thisMachineContext(): Promise<TestContext> {
 
 export async function expectedFeatures(host: string): Promise<Features> {
   return JSON.parse(
-    await readFile(join(FIXTURE_HOSTS_DIR, host, 'expected-features.json'), 'utf8'),
+    await readFile(join(fixtureHostRoot(host), 'expected-features.json'), 'utf8'),
   ) as Features;
 }
 
@@ -85,7 +88,7 @@ export async function expectedFeaturesOf(host: string, source: string): Promise<
 /** expected-labels.json entries of one source, keys as upstream prints them. */
 export async function expectedLabelsOf(host: string, source: string): Promise<Record<string, string>> {
   const all = JSON.parse(
-    await readFile(join(FIXTURE_HOSTS_DIR, host, 'expected-labels.json'), 'utf8'),
+    await readFile(join(fixtureHostRoot(host), 'expected-labels.json'), 'utf8'),
   ) as Record<string, string>;
   const prefix = `${LABEL_NS}/${source}-`;
   return Object.fromEntries(Object.entries(all).filter(([key]) => key.startsWith(prefix)));

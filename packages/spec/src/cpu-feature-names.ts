@@ -1,6 +1,6 @@
 // The CPU feature names NFD writes in `cpu.cpuid` (features.md §6), shared by the feature sources (which
 // produce them) and the matcher's catalogue (which checks rules against them). Source:
-// /work/shared/reference/cpuinfo-to-nfd-cpuid.json and features.md §6.1, §6.3, §6.4, §6.6.
+// the reference notes' cpuinfo-to-nfd-cpuid.json and features.md §6.1, §6.3, §6.4, §6.6.
 
 /**
  * Every x86 feature name NFD's cpuid library (klauspost/cpuid v2) declares, in its internal (enum) order,

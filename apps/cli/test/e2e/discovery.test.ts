@@ -8,14 +8,8 @@ import { describe, expect, it } from 'vitest';
 
 const bin = fileURLToPath(new URL('../../bin/nfd', import.meta.url));
 const repo = fileURLToPath(new URL('../../../../', import.meta.url));
-// The shared fixture hosts: beside the repository (CI's layout), else the workspace's /work/shared.
-const hosts =
-  [
-    process.env.NFD_FIXTURE_HOSTS,
-    join(repo, '..', 'shared', 'fixtures', 'hosts'),
-    '/work/shared/fixtures/hosts',
-  ].find((dir) => dir !== undefined && existsSync(join(dir, 'gpu-node'))) ??
-  join(repo, '..', 'shared', 'fixtures', 'hosts');
+// The fixture hosts, in the repository (test/fixtures/hosts); a missing host fails its tests.
+const hosts = join(repo, 'test', 'fixtures', 'hosts');
 
 function nfd(args: string[], env: NodeJS.ProcessEnv = {}) {
   const result = spawnSync(bin, args, {

@@ -1,25 +1,22 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findPeer, missingPeer } from '../../../../test/support/peers.ts';
+import { skipUnless } from '../../../../test/support/skip.ts';
 
 // The image commands of the built bin against Debian's docker-registry (no referrers API: the
 // tag-schema fallback), started here on a free loopback port. scripts/test-peers.sh installs it
-// (.ci/run runs that); where it is missing the tests are skipped with the reason, except in CI.
+// (.ci/run runs that); where it is missing the tests are skipped with the reason (which fails CI).
 
 const bin = fileURLToPath(new URL('../../bin/nfd', import.meta.url));
 const repo = fileURLToPath(new URL('../../../../', import.meta.url));
-const peers = process.env.NFD_TEST_PEERS ?? join(homedir(), '.cache', 'nfd-ts', 'test-peers');
-const registryBin = join(peers, 'bin', 'docker-registry');
-const missing = existsSync(registryBin)
-  ? false
-  : `docker-registry is not installed at ${registryBin} (run scripts/test-peers.sh)`;
-if (missing !== false && process.env.CI === 'true') throw new Error(missing);
-if (missing !== false) process.stderr.write(`SKIPPED image command tests: ${missing}\n`);
+const registryBin = findPeer('docker-registry') ?? '';
+const missing = missingPeer('docker-registry');
 
 let server: ChildProcess | undefined;
 let host = '';
@@ -120,7 +117,7 @@ afterAll(() => {
   server?.kill();
 });
 
-describe.skipIf(missing !== false)('image commands against docker-registry (tag-schema fallback)', () => {
+describe('image commands against docker-registry (tag-schema fallback)', skipUnless(missing), () => {
   const spec = 'examples/container-runtime.yaml';
 
   it('attach → list → validate-spec → validate-node → remove, exit statuses as documented', async () => {

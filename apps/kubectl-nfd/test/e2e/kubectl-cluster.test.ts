@@ -8,6 +8,8 @@ import {
   type FakeApiServer,
   startFakeApiServer,
 } from '../../../../packages/commands/test/kube/fake-apiserver.ts';
+import { findPeer, missingPeer } from '../../../../test/support/peers.ts';
+import { skipUnless } from '../../../../test/support/skip.ts';
 
 // `kubectl nfd test -f RULE -n NODE` through the real kubectl, with KUBECONFIG pointing at the
 // test API server (its certificate authority and bearer token in the kubeconfig), as a user runs it.
@@ -15,8 +17,11 @@ import {
 const bin = fileURLToPath(new URL('../../bin/kubectl-nfd', import.meta.url));
 const nfd = fileURLToPath(new URL('../../../cli/bin/nfd', import.meta.url));
 const repo = fileURLToPath(new URL('../../../../', import.meta.url));
-const hosts = fileURLToPath(new URL('../../../../../shared/fixtures/hosts/', import.meta.url));
+const hosts = join(repo, 'test', 'fixtures', 'hosts');
 const rule = join(repo, 'packages/commands/test/fixtures/nodefeaturerule.yaml');
+
+const kubectlBin = findPeer('kubectl') ?? 'kubectl';
+const noKubectl = missingPeer('kubectl');
 
 let server: FakeApiServer;
 let pluginDir = '';
@@ -42,8 +47,11 @@ beforeAll(async () => {
     { encoding: 'utf8' },
   );
   expect(exported.status).toBe(0);
+  const nodeFeature = JSON.parse(exported.stdout);
+  // A missing or emptied fixture exports nothing: fail here rather than test on empty data.
+  expect(Object.keys(nodeFeature.spec.features.instances['pci.device']?.elements ?? [])).not.toHaveLength(0);
   server.addNode('gpu-node');
-  server.addNodeFeatures(JSON.parse(exported.stdout));
+  server.addNodeFeatures(nodeFeature);
 });
 
 afterAll(async () => {
@@ -54,7 +62,7 @@ afterAll(async () => {
 function kubectl(args: string[], env: Record<string, string> = {}) {
   return new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) => {
     execFile(
-      'kubectl',
+      kubectlBin,
       args,
       {
         cwd: repo,
@@ -78,7 +86,7 @@ function kubectl(args: string[], env: Record<string, string> = {}) {
   });
 }
 
-describe('kubectl nfd against a cluster (through the real kubectl)', () => {
+describe('kubectl nfd against a cluster (through the real kubectl)', skipUnless(noKubectl), () => {
   it("test -f RULE -n NODE: the node's NodeFeature from the API server, printed as dryrun prints", async () => {
     const result = await kubectl(['nfd', 'test', '-f', rule, '-n', 'gpu-node']);
     expect(result.stderr).toBe('');

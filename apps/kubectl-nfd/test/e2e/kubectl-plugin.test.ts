@@ -4,12 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { findPeer, missingPeer } from '../../../../test/support/peers.ts';
+import { skipUnless } from '../../../../test/support/skip.ts';
 
 const bin = fileURLToPath(new URL('../../bin/kubectl-nfd', import.meta.url));
 const repo = fileURLToPath(new URL('../../../../', import.meta.url));
 const version: string = JSON.parse(
   readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
 ).version;
+
+const kubectlBin = findPeer('kubectl') ?? 'kubectl';
+const noKubectl = missingPeer('kubectl');
 
 let pluginDir = '';
 beforeAll(() => {
@@ -24,7 +29,7 @@ beforeAll(() => {
 
 /** `kubectl nfd …` through the real kubectl binary, which finds the plugin on PATH and execs it. */
 function kubectl(args: string[]) {
-  const result = spawnSync('kubectl', args, {
+  const result = spawnSync(kubectlBin, args, {
     cwd: repo,
     encoding: 'utf8',
     env: { ...process.env, PATH: `${pluginDir}:${process.env.PATH}`, NO_COLOR: '1', KUBECONFIG: '/dev/null' },
@@ -34,7 +39,7 @@ function kubectl(args: string[]) {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-describe('kubectl nfd (through the real kubectl)', () => {
+describe('kubectl nfd (through the real kubectl)', skipUnless(noKubectl), () => {
   it('is discovered by kubectl as a plugin', () => {
     const list = kubectl(['plugin', 'list']);
     expect(list.stdout).toContain(join(pluginDir, 'kubectl-nfd'));

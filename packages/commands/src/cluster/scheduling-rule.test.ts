@@ -29,10 +29,10 @@ import {
 } from './scheduling-rule.ts';
 
 const repo = new URL('../../../../', import.meta.url);
-const hostsDir = new URL('packages/commands/test/fixtures/hosts/', repo);
+const hostsDir = new URL('test/fixtures/hosts/', repo);
 
 function readFeatures(name: string): Features {
-  return JSON.parse(readFileSync(new URL(`${name}.features.json`, hostsDir), 'utf8')) as Features;
+  return JSON.parse(readFileSync(new URL(`${name}/expected-features.json`, hostsDir), 'utf8')) as Features;
 }
 
 function loadSpec(text: string, file = 'spec.yaml'): CompatibilitySpec {

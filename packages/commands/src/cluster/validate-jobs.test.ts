@@ -16,7 +16,7 @@ if (spec === undefined) throw new Error('no spec');
 /** The log a validate pod on this host prints: a warning on stderr, then the JSON report. */
 function podLog(host: string): string {
   const features = JSON.parse(
-    readFileSync(new URL(`packages/commands/test/fixtures/hosts/${host}.features.json`, repo), 'utf8'),
+    readFileSync(new URL(`test/fixtures/hosts/${host}/expected-features.json`, repo), 'utf8'),
   ) as Features;
   const statuses = compileCompatibilitySpec(spec as NonNullable<typeof spec>).evaluate(
     indexFeatures(features),

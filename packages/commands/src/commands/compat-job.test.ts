@@ -19,7 +19,7 @@ function report(host: string): string {
   });
   if (!spec.ok || spec.documents[0] === undefined) throw new Error('spec does not load');
   const features = JSON.parse(
-    readFileSync(`${repo}/packages/commands/test/fixtures/hosts/${host}.features.json`, 'utf8'),
+    readFileSync(`${repo}/test/fixtures/hosts/${host}/expected-features.json`, 'utf8'),
   ) as Features;
   return renderCompatibilityReport(
     compileCompatibilitySpec(spec.documents[0].value).evaluate(indexFeatures(features)),

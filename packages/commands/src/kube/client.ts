@@ -10,6 +10,8 @@ export interface KubeOptions {
   context?: string;
   namespace?: string;
   env: Readonly<Record<string, string | undefined>>;
+  /** Where `~/.kube/config` is looked for; "" or absent: nowhere. */
+  homeDir?: string;
   signal?: AbortSignal;
   /** Relative --kubeconfig and KUBECONFIG paths resolve against this directory (default: process.cwd()). */
   cwd?: string;
@@ -120,6 +122,7 @@ export async function connectKube(options: KubeOptions): Promise<KubeClient> {
     ...(options.context === undefined ? {} : { context: options.context }),
     ...(options.namespace === undefined ? {} : { namespace: options.namespace }),
     ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+    ...(options.homeDir === undefined ? {} : { homeDir: options.homeDir }),
     env: options.env,
   });
   const requester = createRequester(loaded, options.signal, options.userAgent ?? 'nfd-ts');

@@ -25,6 +25,8 @@ export interface LoadKubeConfigOptions {
   context?: string;
   namespace?: string;
   env: Readonly<Record<string, string | undefined>>;
+  /** Where `~/.kube/config` is; "" or absent: no home, only KUBECONFIG, --kubeconfig or in-cluster. */
+  homeDir?: string;
   cwd?: string;
   /** For tests of the in-cluster case: where the service account files are. */
   serviceAccountDir?: string;
@@ -141,7 +143,7 @@ export async function loadKubeConfig(options: LoadKubeConfigOptions): Promise<Lo
     raw = merge(present.map((file) => parseFile(kube, file)));
     source = present.join(':');
   } else {
-    const home = options.env.HOME;
+    const home = options.homeDir;
     const file = home === undefined || home === '' ? undefined : join(home, '.kube', 'config');
     const cluster = inCluster(options.env, options.serviceAccountDir ?? SERVICE_ACCOUNT_DIR);
     if (file !== undefined && existsSync(file)) {

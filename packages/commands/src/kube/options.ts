@@ -34,6 +34,7 @@ export function kubeOptions(options: { shortKubeconfig?: boolean } = {}): Option
 export function kubeOptionsOf(ctx: CommandContext, flags: KubeFlags): KubeOptions {
   return {
     env: ctx.host.env,
+    homeDir: ctx.host.homeDir,
     cwd: ctx.host.cwd,
     userAgent: `nfd-ts/${ctx.host.version}`,
     ...(flags.kubeconfig === undefined ? {} : { kubeconfig: flags.kubeconfig }),

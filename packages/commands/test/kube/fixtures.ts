@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { run } from '../host.ts';
 import type { KubeObject } from './fake-apiserver.ts';
 
-const HOSTS = fileURLToPath(new URL('../../../../../shared/fixtures/hosts/', import.meta.url));
+const HOSTS = fileURLToPath(new URL('../../../../test/fixtures/hosts/', import.meta.url));
 
 export const FIXTURE_HOSTS = ['arm-node', 'gpu-node', 'this-machine'] as const;
 export type FixtureHost = (typeof FIXTURE_HOSTS)[number];
@@ -21,11 +21,28 @@ export function fixtureNodeFeature(host: FixtureHost): Promise<KubeObject> {
       if (host === 'this-machine') args.push('--cpuid-leaves', `${root}/cpuid-leaves.json`);
       const result = await run(args);
       if (result.code !== 0) throw new Error(`export features of ${host} failed: ${result.stderr}`);
-      return JSON.parse(result.stdout) as KubeObject;
+      const object = JSON.parse(result.stdout) as KubeObject;
+      assertDiscovered(host, object);
+      return object;
     })();
     cache.set(host, pending);
   }
   return pending;
+}
+
+/** Fails unless the export found the host's CPU, kernel and PCI features (a missing or emptied fixture). */
+function assertDiscovered(host: string, object: KubeObject): void {
+  const features = (object.spec as { features?: { flags?: object; attributes?: object; instances?: object } })
+    .features;
+  const has = (group: object | undefined, name: string): boolean =>
+    group !== undefined && Object.hasOwn(group, name);
+  const missing = [
+    has(features?.flags, 'cpu.cpuid') ? '' : 'cpu.cpuid',
+    has(features?.attributes, 'kernel.version') ? '' : 'kernel.version',
+    has(features?.instances, 'pci.device') ? '' : 'pci.device',
+  ].filter((name) => name !== '');
+  if (missing.length > 0)
+    throw new Error(`fixture host ${HOSTS}${host} gave no ${missing.join(', ')}: is the tree complete?`);
 }
 
 /** A copy of a NodeFeature for another node (its name and node-name label changed). */

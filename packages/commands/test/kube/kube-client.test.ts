@@ -150,7 +150,8 @@ current-context: b
     writeFileSync(join(sa, 'namespace'), 'nfd-system\n');
     writeFileSync(join(sa, 'ca.crt'), '');
     const loaded = await loadKubeConfig({
-      env: { HOME: sa, KUBERNETES_SERVICE_HOST: '10.96.0.1', KUBERNETES_SERVICE_PORT: '443' },
+      env: { KUBERNETES_SERVICE_HOST: '10.96.0.1', KUBERNETES_SERVICE_PORT: '443' },
+      homeDir: sa,
       serviceAccountDir: sa,
     });
     expect(loaded).toMatchObject({

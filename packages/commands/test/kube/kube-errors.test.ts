@@ -142,7 +142,7 @@ describe('kubeconfig problems (exit 2)', () => {
   });
 
   it('no kubeconfig at all and not in a pod', async () => {
-    const result = await run(['test', '-f', RULE, '-n', 'gpu-node'], { env: { HOME: dir } });
+    const result = await run(['test', '-f', RULE, '-n', 'gpu-node'], { homeDir: dir });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('no kubeconfig found');
   });

@@ -9,15 +9,15 @@ import { parseCpuinfo } from './cpuinfo.ts';
 import { CPUINFO_APPROXIMATE, cpuinfoToX86Names } from './cpuinfo-flags.ts';
 
 // Live discovery on this machine (x86_64, root, cpuid driver): the exact CPUID path must agree
-// with what /proc/cpuinfo implies (features.md §6.4) and with its vendor (§6.5).
+// with what /proc/cpuinfo implies (features.md §6.4) and with its vendor (§6.5). Elsewhere (not root,
+// no cpuid driver, not x86_64) the test is skipped with that reason.
 describe('cpu source on the live host', () => {
-  it('reads /dev/cpu/0/cpuid and agrees with /proc/cpuinfo', async () => {
+  it('reads /dev/cpu/0/cpuid and agrees with /proc/cpuinfo', async (test) => {
     const cpuid = readDevCpuid('/dev/cpu/0/cpuid');
-    if (cpuid === undefined) {
-      throw new Error(
-        'cannot read /dev/cpu/0/cpuid: this test needs root and the Linux cpuid driver (modprobe cpuid) on x86_64',
+    if (cpuid === undefined)
+      test.skip(
+        'needs root and a readable /dev/cpu/0/cpuid (the Linux cpuid driver, x86_64); not readable here',
       );
-    }
     const warnings: string[] = [];
     const ctx: SourceContext = {
       fs: await createHostFs({ root: '/' }),

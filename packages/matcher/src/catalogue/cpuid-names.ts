@@ -1,5 +1,5 @@
 // The `cpu.cpuid` names the catalogue knows, derived from the tables in @nfd/spec (cpu-feature-names.ts,
-// generated from /work/shared/reference/cpuinfo-to-nfd-cpuid.json and features.md §6.3/§6.4/§6.6), which
+// generated from the reference notes' cpuinfo-to-nfd-cpuid.json and features.md §6.3/§6.4/§6.6), which
 // the feature sources use too.
 
 import {

@@ -1,5 +1,5 @@
 // The catalogue of every feature NFD discovers, with the element names and value formats that a rule can
-// meet on a real host. Source: /work/shared/reference/features.md (sections 0, 2, 3, 4.2 and 6; trust the
+// meet on a real host. Source: the reference notes' features.md (sections 0, 2, 3, 4.2 and 6; trust the
 // code column of §7 where the upstream docs disagree) and cpuinfo-to-nfd-cpuid.json. Used by the
 // requirement lint (lint-requirements.ts) to tell a rule that can never match from one that can.
 

@@ -399,7 +399,7 @@ describe('6. value formats', () => {
 });
 
 describe('real host data', () => {
-  // An excerpt of /work/shared/fixtures/hosts/{gpu-node,arm-node}/expected-features.json: a rule asking for
+  // An excerpt of test/fixtures/hosts/{gpu-node,arm-node}/expected-features.json: a rule asking for
   // exactly what a real host has must never be warned about.
   const host = JSON.parse(
     readFileSync(new URL('./fixtures/host-features-excerpt.json', import.meta.url), 'utf8'),

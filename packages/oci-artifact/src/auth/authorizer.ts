@@ -23,6 +23,7 @@ export interface AuthorizerOptions {
   credentials: CredentialOptions | undefined;
   /** Sends without auth handling (retries and redirects included). */
   send(request: RawRequest): Promise<RawResponse>;
+  /** The transport clock's time in milliseconds, for token expiry. */
   now(): number;
   onWarning?: ((message: string) => void) | undefined;
   onDebug?: ((message: string) => void) | undefined;

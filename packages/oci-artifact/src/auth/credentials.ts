@@ -14,6 +14,7 @@ export interface CredentialOptions {
   token?: string;
   /** DOCKER_CONFIG, REGISTRY_AUTH_FILE, XDG_RUNTIME_DIR, XDG_CONFIG_HOME, HOME, PATH (for credential helpers), proxies. */
   env: Readonly<Record<string, string | undefined>>;
+  /** The user's home directory (`~/.docker/config.json`, …); "" when there is none. */
   homeDir: string;
   /** Timeout for one `docker-credential-<name> get`; default 20 s. */
   helperTimeoutMs?: number;
@@ -87,27 +88,20 @@ export function credentialFiles(options: CredentialOptions): AuthFile[] {
   const authFile = env.REGISTRY_AUTH_FILE;
   if (authFile !== undefined && authFile !== '') files.push({ path: authFile, legacy: false });
   const dockerConfig = env.DOCKER_CONFIG;
-  files.push({
-    path:
-      dockerConfig !== undefined && dockerConfig !== ''
-        ? join(dockerConfig, 'config.json')
-        : join(home, '.docker', 'config.json'),
-    legacy: false,
-  });
+  // No home directory (homeDir ""): only the files named by the environment, never a relative path.
+  const hasHome = home !== '';
+  if (dockerConfig !== undefined && dockerConfig !== '')
+    files.push({ path: join(dockerConfig, 'config.json'), legacy: false });
+  else if (hasHome) files.push({ path: join(home, '.docker', 'config.json'), legacy: false });
   const runtimeDir = env.XDG_RUNTIME_DIR;
   if (runtimeDir !== undefined && runtimeDir !== '') {
     files.push({ path: join(runtimeDir, 'containers', 'auth.json'), legacy: false });
   }
   const configHome = env.XDG_CONFIG_HOME;
-  files.push({
-    path: join(
-      configHome !== undefined && configHome !== '' ? configHome : join(home, '.config'),
-      'containers',
-      'auth.json',
-    ),
-    legacy: false,
-  });
-  files.push({ path: join(home, '.dockercfg'), legacy: true });
+  if (configHome !== undefined && configHome !== '')
+    files.push({ path: join(configHome, 'containers', 'auth.json'), legacy: false });
+  else if (hasHome) files.push({ path: join(home, '.config', 'containers', 'auth.json'), legacy: false });
+  if (hasHome) files.push({ path: join(home, '.dockercfg'), legacy: true });
   // The same file may be named twice (REGISTRY_AUTH_FILE pointing at the docker config).
   const seen = new Set<string>();
   return files.filter((file) => {
@@ -117,7 +111,7 @@ export function credentialFiles(options: CredentialOptions): AuthFile[] {
   });
 }
 
-/** `/home/u/.docker/config.json` → `~/.docker/config.json` for messages. */
+/** `<homeDir>/.docker/config.json` → `~/.docker/config.json` for messages. */
 export function displayPath(path: string, homeDir: string): string {
   if (homeDir !== '' && (path === homeDir || path.startsWith(`${homeDir.replace(/\/+$/, '')}/`))) {
     return `~${path.slice(homeDir.replace(/\/+$/, '').length)}`;

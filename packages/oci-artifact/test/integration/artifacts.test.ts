@@ -3,6 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { ARTIFACT_TYPE, loadCompatibilitySpec, NfdError, SPEC_MEDIA_TYPE } from '@nfd/spec';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { skipUnless } from '../../../../test/support/skip.ts';
 import { attachSpec, fetchSpec, listSpecs, removeSpecs } from '../../src/index.ts';
 import { type OpenOptions, openTarget } from '../helpers/library.ts';
 import { must, REGISTRY_NAMES, registryCase } from '../helpers/peers.ts';
@@ -50,7 +51,7 @@ function expectValidSpec(bytes: Uint8Array): void {
 
 for (const name of REGISTRY_NAMES) {
   const c = registryCase(name);
-  describe.skipIf(c.skip)(`library: ${c.title}`, () => {
+  describe(`library: ${c.title}`, skipUnless(c.skip), () => {
     it('attach → list → fetch (validated) → remove', async () => {
       const ep = must(c);
       const repo = uniqueRepo(`${name}-cycle`);

@@ -5,6 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ARTIFACT_TYPE, SPEC_MEDIA_TYPE } from '@nfd/spec';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { skipUnless } from '../../../../test/support/skip.ts';
 import { attachSpec, fetchSpec, listSpecs, removeSpecs } from '../../src/index.ts';
 import { openTarget } from '../helpers/library.ts';
 import { type OrasDiscovery, orasFlags, runOras } from '../helpers/oras.ts';
@@ -31,7 +32,7 @@ for (const name of REGISTRY_NAMES) {
   const c = registryCase(name);
   const skip = c.skip || oras.skip;
   const title = oras.skip ? `${c.title.replace(/ — SKIPPED.*/, '')} — SKIPPED: ${oras.skip}` : c.title;
-  describe.skipIf(skip)(`oras interop: ${title}`, () => {
+  describe(`oras interop: ${title}`, skipUnless(skip), () => {
     it('an artifact attached by the library is discovered by `oras discover` with the same content', async () => {
       const ep = must(c);
       const { binary, workDir } = orasBinary();

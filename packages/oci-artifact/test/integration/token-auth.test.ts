@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { NfdError } from '@nfd/spec';
 import { request } from 'undici';
 import { describe, expect, inject, it, onTestFinished } from 'vitest';
+import { skipUnless } from '../../../../test/support/skip.ts';
 import {
   attachSpec,
   type CredentialOptions,
@@ -192,7 +193,7 @@ function expectNoLeak(error: NfdError, secrets: readonly string[]): void {
   expect(text).not.toMatch(/Basic [A-Za-z0-9+/=]{8,}/);
 }
 
-describe.skipIf(skip)(`library: ${skip ? `${label} — SKIPPED: ${skip}` : label}`, () => {
+describe(`library: ${skip ? `${label} — SKIPPED: ${skip}` : label}`, skipUnless(skip), () => {
   it('attach → list → fetch → remove with user name and password (Basic at the realm, Bearer at the registry)', async () => {
     const repo = uniqueRepo('token-cycle');
     await pushTinyImage(repo);

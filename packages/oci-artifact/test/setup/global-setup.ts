@@ -11,14 +11,13 @@
 //           requested action, user `reader` only pull, anonymous only pull on `public/*`
 //   oras    path of the oras v1.3.3 CLI (interop tests)
 //
-// Binaries come from `${NFD_TEST_PEERS:-~/.cache/nfd-ts/test-peers}/bin` (scripts/test-peers.sh puts
-// them there), else from PATH. A missing peer is reported on stdout and its tests are skipped with
+// Binaries come from the repository's `.test-peers/bin` (or `$NFD_TEST_PEERS/bin`; scripts/test-peers.sh
+// puts them there), else from PATH. A missing peer is reported on stdout and its tests are skipped with
 // that reason; with CI=true a missing docker-registry (always installable) fails the run.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   closeSync,
-  existsSync,
   mkdirSync,
   mkdtempSync,
   openSync,
@@ -29,9 +28,10 @@ import {
 } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TestProject } from 'vitest/node';
+import { findPeer } from '../../../../test/support/peers.ts';
 import { registryRequest } from '../helpers/registry-http.ts';
 import type { Peer, RegistryEndpoint, TestPeers, TokenRegistryEndpoint } from './context.ts';
 import { startTokenServer, type TokenServer } from './token-server.ts';
@@ -44,21 +44,8 @@ const log = (line: string): void => {
   process.stdout.write(`[oci-artifact integration] ${line}\n`);
 };
 
-/** The test-peers cache of scripts/test-peers.sh. */
-export function peersBinDir(): string {
-  const root =
-    process.env.NFD_TEST_PEERS ?? join(process.env.HOME ?? tmpdir(), '.cache', 'nfd-ts', 'test-peers');
-  return join(root, 'bin');
-}
-
-/** Finds a peer binary in the test-peers cache, then on PATH. */
-export function findBinary(name: string): string | null {
-  const candidates = [
-    join(peersBinDir(), name),
-    ...(process.env.PATH ?? '').split(delimiter).map((d) => join(d, name)),
-  ];
-  return candidates.find((c) => c !== name && existsSync(c)) ?? null;
-}
+/** A peer binary: the repository's test peers (scripts/test-peers.sh), then PATH. */
+export const findBinary: (name: string) => string | null = findPeer;
 
 const installHint = 'install it with `sh scripts/test-peers.sh`, as root for apt packages';
 
