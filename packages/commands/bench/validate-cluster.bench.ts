@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { compileCompatibilitySpec, indexFeatures } from '@nfd/matcher';
 import { loadCompatibilitySpec, NFD_API_VERSION, type NodeFeature } from '@nfd/spec';
 import { afterAll, beforeAll, test } from 'vitest';
+import { printRatios } from '../../../test/support/bench-ratios.ts';
+import { runNode } from '../../../test/support/bench-spawn.ts';
 import { connectKube, groupByNode, mergeAsMaster } from '../src/kube/index.ts';
 import { run } from '../test/host.ts';
 import {
@@ -14,8 +16,6 @@ import {
   startFakeApiServer,
 } from '../test/kube/fake-apiserver.ts';
 import { FIXTURE_HOSTS, fixtureNodeFeature, variant } from '../test/kube/fixtures.ts';
-import { printRatios } from './ratios.ts';
-import { runNode } from './spawn.ts';
 
 // `compat validate-cluster` over 5,000 NodeFeature objects (one per node) served by the test API
 // server over HTTPS: variations of the three fixture hosts' exported NodeFeatures (~20–50 kB of

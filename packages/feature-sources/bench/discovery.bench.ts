@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { test } from 'vitest';
+import { printRatios } from '../../../test/support/bench-ratios.ts';
+import { runNode } from '../../../test/support/bench-spawn.ts';
 import { archFromNode } from '../src/arch.ts';
 import { discover } from '../src/sources.ts';
-import { printRatios } from './ratios.ts';
-import { runNode } from './spawn.ts';
 
 // Full discovery on this machine, all default sources (issue #4). "Cold process" is what a user
 // or a Job pays: `nfd export features` in a fresh Node process, over the floor of Node's own start

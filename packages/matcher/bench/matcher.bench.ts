@@ -1,9 +1,9 @@
 import { test } from 'vitest';
+import { printRatios } from '../../../test/support/bench-ratios.ts';
 import { compileCompatibilitySpec } from '../src/compatibility.ts';
 import { compileRuleSet } from '../src/dryrun.ts';
 import { indexFeatures } from '../src/features.ts';
 import { makeFeatures, makeNodeFeature, makeRules, makeSpec } from './fixtures.ts';
-import { printRatios } from './ratios.ts';
 
 // The targets of issue #3, run with `pnpm --filter @nfd/matcher bench` (or `pnpm bench`). Each test
 // measures, in the same run as its cases, two floors: `JSON.parse` of the same input bytes (the

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 
-// The measured processes of the benchmarks here: `node ARGS`, checked against the exit codes the
+// The measured processes of the repository's benchmarks: `node ARGS`, checked against the exit codes the
 // case expects. Anything else (another code, a signal, a process that could not start) rejects with
 // the tail of its stderr, so the test and `pnpm bench` fail instead of timing a crash (an unbuilt
 // CLI exits 1 at once, which used to be timed as an answer).

@@ -1,4 +1,4 @@
-// Prints what every benchmark here reports after its run: each measured case's mean over the mean
+// Prints what every benchmark of the repository reports after its run: each measured case's mean over the mean
 // of a floor measured in the same run (`node -e 0`, `JSON.parse` of the same bytes, or the same
 // work on a smaller input), so the figures quoted in the README do not depend on the machine.
 // Means come from what `bench.compare()` resolves to (tinybench's `latency.mean`, in ms).
