@@ -88,7 +88,7 @@ done
 # go_ok MIN: prints the reason and returns 1 unless `go` exists and is at least MIN (x.y.z).
 go_ok() {
   if ! command -v go >/dev/null 2>&1; then
-    echo "go not found on PATH (needs go >= $1 with the module proxy)"
+    echo "go not found on PATH nor in /usr/local/go/bin (needs go >= $1 with the module proxy)"
     return 1
   fi
   have=$(go env GOVERSION 2>/dev/null | sed -n 's/^go\([0-9][0-9.]*\).*/\1/p')
@@ -133,6 +133,11 @@ go_peer() {
   say "$name: installed ($version, $how)"
 }
 
+# Go's standard install location, for a login shell whose PATH lacks it.
+if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
+  PATH=$PATH:/usr/local/go/bin
+  export PATH
+fi
 go_peer olareg github.com/olareg/olareg github.com/olareg/olareg/cmd/olareg v0.2.2 1.25.0 version
 go_peer oras oras.land/oras oras.land/oras/cmd/oras v1.3.3 1.25.7 version
 

@@ -35,10 +35,13 @@ for (const group of ['packages', 'apps']) {
 const out = [];
 const refused = skipped.filter((skip) => !allowed.some((pattern) => pattern.test(skip.reason)));
 if (skipped.length > 0) {
-  out.push(`skipped tests (${skipped.length}):`);
-  for (const skip of skipped) {
-    const mark = ci && refused.includes(skip) ? ' [not allowed under CI]' : '';
-    out.push(`  ${skip.file} > ${skip.test}: ${skip.reason}${mark}`);
+  // Grouped by reason, each skipped test on a line of its own under it.
+  const byReason = Map.groupBy(skipped, (skip) => skip.reason);
+  out.push(`skipped tests (${skipped.length}), by reason:`);
+  for (const [reason, skips] of byReason) {
+    const mark = ci && refused.includes(skips[0]) ? ' [not allowed under CI]' : '';
+    out.push(`  ${reason}${mark} (${skips.length}):`);
+    for (const skip of skips) out.push(`    ${skip.file} > ${skip.test}`);
   }
 }
 if (ci && refused.length > 0)

@@ -14,7 +14,7 @@ export interface RegistryCase {
   readonly endpoint: RegistryEndpoint | null;
   /** The reason the registry is unavailable, or false. */
   readonly skip: string | false;
-  /** A describe title that carries the skip reason, so the reporter shows it. */
+  /** The describe title (the reason of a skip travels in `skip`, see skipUnless). */
   readonly title: string;
 }
 
@@ -27,9 +27,8 @@ export function registryCase(name: RegistryName): RegistryCase {
     auth: 'docker-registry (Basic auth + TLS)',
     olareg: 'olareg (referrers API)',
   }[name];
-  if (!peer) return { name, endpoint: null, skip: noSetup, title: `${label} — SKIPPED: ${noSetup}` };
-  if (!peer.ok)
-    return { name, endpoint: null, skip: peer.reason, title: `${label} — SKIPPED: ${peer.reason}` };
+  if (!peer) return { name, endpoint: null, skip: noSetup, title: label };
+  if (!peer.ok) return { name, endpoint: null, skip: peer.reason, title: label };
   return { name, endpoint: peer.value, skip: false, title: label };
 }
 

@@ -193,7 +193,7 @@ function expectNoLeak(error: NfdError, secrets: readonly string[]): void {
   expect(text).not.toMatch(/Basic [A-Za-z0-9+/=]{8,}/);
 }
 
-describe(`library: ${skip ? `${label} — SKIPPED: ${skip}` : label}`, skipUnless(skip), () => {
+describe(`library: ${label}`, skipUnless(skip), () => {
   it('attach → list → fetch → remove with user name and password (Basic at the realm, Bearer at the registry)', async () => {
     const repo = uniqueRepo('token-cycle');
     await pushTinyImage(repo);
