@@ -1,14 +1,15 @@
 import { mergeNodeFeatures } from '@nfd/matcher';
 import {
+  type CompatibilitySpec,
   type Features,
   formatIssue,
   type LoadedDocument,
   type LoadResult,
-  loadFeatures,
-  loadNodeFeature,
-  NFD_API_VERSION,
+  loadCompatibilitySpecForEvaluation,
+  loadNodeFeaturesForEvaluation,
   NfdError,
   type NodeFeature,
+  type SpecIssue,
 } from '@nfd/spec';
 import { parseAllDocuments } from 'yaml';
 import type { CommandContext } from './context.ts';
@@ -70,30 +71,34 @@ export function collectList(value: string, previous: string[] = []): string[] {
   ];
 }
 
+/** Prints the evaluating loader's warnings (unknown fields, skipped documents, …) on stderr. */
+export function reportLoadWarnings(ctx: CommandContext, warnings: readonly SpecIssue[]): void {
+  const logger = ctx.logger();
+  for (const warning of warnings) logger.warn(formatIssue(warning).replace(': warning: ', ': '));
+}
+
+/** An image compatibility spec read for evaluation (matching.md §9.4); warnings go to stderr. */
+export function specForEvaluation(
+  ctx: CommandContext,
+  text: { file: string; source: string },
+): CompatibilitySpec {
+  const loaded = loadCompatibilitySpecForEvaluation(text.source, { file: text.file });
+  reportLoadWarnings(ctx, loaded.warnings);
+  return loaded.spec;
+}
+
 /**
  * The features of one node from NodeFeature files or bare `nfd export features` documents (both
- * forms, several merged as nfd-master merges them; matching.md §1.2).
+ * forms, several merged as nfd-master merges them; matching.md §1.2), read as upstream reads them
+ * (§9.4). A file that holds no NodeFeature is a usage error.
  */
-export async function loadFeatureFiles(host: CliHost, files: readonly string[]): Promise<Features> {
+export async function loadFeatureFiles(ctx: CommandContext, files: readonly string[]): Promise<Features> {
   const nodeFeatures: NodeFeature[] = [];
   for (const file of files) {
-    const source = await readInput(host, file);
-    if (documentKind(source) === undefined) {
-      const loaded = await loadFile(host, file, 'features document', loadFeatures, source);
-      nodeFeatures.push(
-        ...loaded.documents.map(
-          (doc) =>
-            ({
-              apiVersion: NFD_API_VERSION,
-              kind: 'NodeFeature',
-              spec: { features: doc.value, labels: {} },
-            }) as NodeFeature,
-        ),
-      );
-    } else {
-      const loaded = await loadFile(host, file, 'NodeFeature', loadNodeFeature, source);
-      nodeFeatures.push(...loaded.documents.map((doc) => doc.value));
-    }
+    const source = await readInput(ctx.host, file);
+    const loaded = loadNodeFeaturesForEvaluation(source, { file });
+    reportLoadWarnings(ctx, loaded.warnings);
+    nodeFeatures.push(...loaded.nodeFeatures);
   }
   return mergeNodeFeatures(nodeFeatures).spec.features;
 }

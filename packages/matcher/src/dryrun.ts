@@ -21,7 +21,7 @@ import {
   prefixKeys,
   taintError,
 } from './output-validation.ts';
-import { type CompiledRule, compileGroupRule, compileRule } from './rule.ts';
+import { type CompiledRule, compileGroupRule, compileRule, RuleError } from './rule.ts';
 
 export type { DryrunResult, GroupDryrunResult, GroupRuleRunResult, RuleRunResult };
 
@@ -42,9 +42,33 @@ function sortedEntries(record: Readonly<Record<string, string>>): [string, strin
   return Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
+/**
+ * A rule of a file that could not be decoded (the evaluating loader of @nfd/spec): it runs as an
+ * errored rule, so it gets its own entry and error while the other rules run (matching.md §9.4).
+ */
+export interface UndecodedRule {
+  name: string;
+  decodeError: string;
+}
+
+function isUndecoded(rule: object): rule is UndecodedRule {
+  return 'decodeError' in rule;
+}
+
+function undecoded(rule: UndecodedRule): CompiledRule {
+  return {
+    name: rule.name,
+    execute(): never {
+      throw new RuleError(rule.name, new Error(rule.decodeError));
+    },
+  };
+}
+
 /** Compiles the rules of one NodeFeatureRule (in file order). */
-export function compileRuleSet(rules: readonly Rule[]): RuleSet {
-  const compiled: CompiledRule[] = rules.map(compileRule);
+export function compileRuleSet(rules: readonly (Rule | UndecodedRule)[]): RuleSet {
+  const compiled: CompiledRule[] = rules.map((rule) =>
+    isUndecoded(rule) ? undecoded(rule) : compileRule(rule),
+  );
   return {
     run(input: FeatureIndex): DryrunResult {
       const index = cloneFeatureIndex(input);
@@ -142,8 +166,8 @@ function emptyOutputs(name: string): RuleRunResult {
 }
 
 /** Compiles the group rules of one NodeFeatureGroup (§7.3). */
-export function compileGroupRuleSet(rules: readonly GroupRule[]): GroupRuleSet {
-  const compiled = rules.map(compileGroupRule);
+export function compileGroupRuleSet(rules: readonly (GroupRule | UndecodedRule)[]): GroupRuleSet {
+  const compiled = rules.map((rule) => (isUndecoded(rule) ? undecoded(rule) : compileGroupRule(rule)));
   return {
     run(input: FeatureIndex): GroupDryrunResult {
       const index = cloneFeatureIndex(input);

@@ -43,6 +43,7 @@ export {
   type GroupRuleSet,
   type RuleRunResult,
   type RuleSet,
+  type UndecodedRule,
 } from './dryrun.ts';
 export { describeHostFacts, explainExpression, type HostFacts } from './explain.ts';
 export {

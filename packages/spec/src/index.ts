@@ -19,6 +19,15 @@ export {
 } from './cpu-feature-names.ts';
 export { NfdError, type NfdErrorCode } from './errors.ts';
 export {
+  type EvaluatedRule,
+  type EvaluatedRuleFile,
+  type EvaluationLoadOptions,
+  loadCompatibilitySpecForEvaluation,
+  loadNodeFeaturesForEvaluation,
+  loadRuleFileForEvaluation,
+  NFD_API_VERSIONS,
+} from './evaluate-load.ts';
+export {
   type FeatureMatcherTerm,
   FeatureMatcherTermSchema,
   type MatchAnyElem,
@@ -28,6 +37,7 @@ export {
   MatchOpSchema,
 } from './feature-matcher.ts';
 export { goJsonEscape } from './go-json.ts';
+export { formatGoFloat32, type GoNode, type GoScalar, parseGoYaml, resolvePlainScalar } from './go-yaml.ts';
 export { formatIssue, formatIssuePath, type SourceLocation, type SpecIssue } from './issue.ts';
 export {
   COMPATIBILITY_SPEC_SCHEMA_ID,

@@ -95,7 +95,7 @@ describe('dryrun (§9.3)', () => {
     labels: {x: "1"}
     matchFeatures: [{feature: cpu.model, matchExpressions: {vendor_id: {op: In}}}]
   - name: good
-    labels: {y: "@rule.matched.v"}
+    labels: {z: "@rule.matched.v"}
     vars: {v: "2"}
 `),
     );
@@ -112,7 +112,7 @@ describe('dryrun (§9.3)', () => {
       taints: [],
     });
     expect(doc.rules[0].error).toEqual(expect.any(String));
-    expect(doc.labels).toEqual({ 'feature.node.kubernetes.io/y': '2' });
+    expect(doc.labels).toEqual({ 'feature.node.kubernetes.io/z': '2' });
     expect(doc.errors).toHaveLength(1);
   });
 

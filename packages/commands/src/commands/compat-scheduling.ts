@@ -1,9 +1,8 @@
 import { Command, Option } from '@commander-js/extra-typings';
-import { loadCompatibilitySpec } from '@nfd/spec';
 import { stringify } from 'yaml';
 import { generateScheduling, type Scheduling, specDigest } from '../cluster/scheduling-rule.ts';
 import type { CommandContext } from '../context.ts';
-import { firstLoaded, loadFile } from '../documents.ts';
+import { specForEvaluation } from '../documents.ts';
 import { connectWithFlags, type KubeFlags, kubeOptions } from '../kube/index.ts';
 import { registryOptions } from '../registry-options.ts';
 import { readSpecText, type SpecSourceFlags } from '../spec-source.ts';
@@ -85,15 +84,8 @@ Examples:
     .action(async (options) => {
       const flags = options as SchedulingFlags;
       const text = await readSpecText(ctx, flags);
-      const loaded = await loadFile(
-        ctx.host,
-        text.file,
-        'image compatibility spec',
-        loadCompatibilitySpec,
-        text.source,
-      );
-      const document = firstLoaded(ctx, loaded.documents, text.file);
-      const scheduling = generateScheduling(document.value, {
+      const spec = specForEvaluation(ctx, text);
+      const scheduling = generateScheduling(spec, {
         digest: specDigest(text.source),
         source: text.file,
         ...(flags.name === undefined ? {} : { name: flags.name }),

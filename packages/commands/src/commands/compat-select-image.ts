@@ -8,7 +8,7 @@ import {
 } from '@nfd/matcher';
 import { fetchSpec } from '@nfd/oci-artifact';
 import { renderTable } from '@nfd/report';
-import { type CompatibilitySpec, loadCompatibilitySpec, NfdError } from '@nfd/spec';
+import { type CompatibilitySpec, loadCompatibilitySpecForEvaluation, NfdError } from '@nfd/spec';
 import type { CommandContext } from '../context.ts';
 import { type DiscoveryFlags, discoverHost, discoveryOptions } from '../discovery.ts';
 import { collectRepeated, loadFeatureFiles } from '../documents.ts';
@@ -131,7 +131,7 @@ Examples:
       const features =
         options.features === undefined
           ? (await discoverHost(ctx, flags)).features
-          : await loadFeatureFiles(ctx.host, options.features);
+          : await loadFeatureFiles(ctx, options.features);
       const index = indexFeatures(features);
       const choices = await mapLimited(images, CONCURRENCY, (image) => judge(ctx, image, flags, index));
       const ranked = rankImages(choices);
@@ -186,20 +186,22 @@ async function judge(
     throw error;
   }
   const file = `${image}@${fetched.artifactDigest}`;
-  const loaded = loadCompatibilitySpec(new TextDecoder().decode(fetched.specBytes), { file });
-  const document = loaded.ok ? loaded.documents[0] : undefined;
   const digest = fetched.subject.image.digest;
-  if (document === undefined) {
+  let spec: CompatibilitySpec;
+  try {
+    spec = loadCompatibilitySpecForEvaluation(new TextDecoder().decode(fetched.specBytes), { file }).spec;
+  } catch (error) {
+    if (!(error instanceof NfdError)) throw error;
     return { image, digest, compatible: false, bestSet: null, error: 'invalid compatibility spec' };
   }
   let statuses: CompatibilityStatus[];
   try {
-    statuses = compileCompatibilitySpec(document.value).evaluate(index);
+    statuses = compileCompatibilitySpec(spec).evaluate(index);
   } catch (cause) {
     throw new NfdError('EVALUATION', `${image}: ${cause instanceof Error ? cause.message : String(cause)}`, {
       cause,
     });
   }
-  const best = bestSet(document.value, statuses);
+  const best = bestSet(spec, statuses);
   return { image, digest, compatible: best !== null, bestSet: best };
 }

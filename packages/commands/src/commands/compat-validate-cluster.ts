@@ -8,15 +8,10 @@ import {
   type MatchedExpressionStatus,
 } from '@nfd/matcher';
 import { createStyler, formatReportedExpression, renderTable, withoutHostFacts } from '@nfd/report';
-import {
-  type CompatibilitySet,
-  type CompatibilitySpec,
-  loadCompatibilitySpec,
-  type NodeFeature,
-} from '@nfd/spec';
+import type { CompatibilitySet, CompatibilitySpec, NodeFeature } from '@nfd/spec';
 import { stringify } from 'yaml';
 import type { CommandContext } from '../context.ts';
-import { collectList, firstLoaded, loadFile } from '../documents.ts';
+import { collectList, specForEvaluation } from '../documents.ts';
 import { NODE_NAME_LABEL } from '../kube/client.ts';
 import { DEFAULT_NFD_NAMESPACE, groupByNode, mergeAsMaster } from '../kube/node-features.ts';
 import { connectWithFlags, type KubeFlags, kubeOptions } from '../kube/options.ts';
@@ -211,14 +206,7 @@ Examples:
     .action(async (options) => {
       const flags = options as ValidateClusterFlags;
       const text = await readSpecText(ctx, flags);
-      const spec = await loadFile(
-        ctx.host,
-        text.file,
-        'image compatibility spec',
-        loadCompatibilitySpec,
-        text.source,
-      );
-      const document = firstLoaded(ctx, spec.documents, text.file).value;
+      const document = specForEvaluation(ctx, text);
       const tags = options.tags ?? [];
       const sets = selectedSets(document, tags);
       if (sets.length === 0 && tags.length > 0) {

@@ -1,10 +1,10 @@
 import { Command, Option } from '@commander-js/extra-typings';
 import { compileCompatibilitySpec, indexFeatures, isCompatible } from '@nfd/matcher';
 import { renderCompatibilityReport } from '@nfd/report';
-import { type Features, loadCompatibilitySpec, NfdError } from '@nfd/spec';
+import { type Features, NfdError } from '@nfd/spec';
 import type { CommandContext } from '../context.ts';
 import { type DiscoveryFlags, discoverHost, discoveryOptions, refuseDiscoveryFlags } from '../discovery.ts';
-import { collectList, collectRepeated, firstLoaded, loadFeatureFiles, loadFile } from '../documents.ts';
+import { collectList, collectRepeated, loadFeatureFiles, specForEvaluation } from '../documents.ts';
 import { DEFAULT_NFD_NAMESPACE, nodeFeaturesOfNode } from '../kube/node-features.ts';
 import { connectWithFlags, type KubeFlags, kubeOptions } from '../kube/options.ts';
 import { registryOptions } from '../registry-options.ts';
@@ -67,20 +67,13 @@ Examples:
     )
     .action(async (options) => {
       const text = await readSpecText(ctx, options as SpecSourceFlags);
-      const spec = await loadFile(
-        ctx.host,
-        text.file,
-        'image compatibility spec',
-        loadCompatibilitySpec,
-        text.source,
-      );
-      const document = firstLoaded(ctx, spec.documents, text.file);
+      const spec = specForEvaluation(ctx, text);
       const features = await nodeFeatures(ctx, options);
       const index = indexFeatures(features);
       const format = options.outputJson === true ? 'json' : options.output;
       let statuses: ReturnType<ReturnType<typeof compileCompatibilitySpec>['evaluate']>;
       try {
-        statuses = compileCompatibilitySpec(document.value).evaluate(index, {
+        statuses = compileCompatibilitySpec(spec).evaluate(index, {
           tags: options.tags ?? [],
           explain: true,
         });
@@ -136,5 +129,5 @@ async function nodeFeatures(ctx: CommandContext, flags: NodeSourceFlags): Promis
   }
   return flags.features === undefined
     ? (await discoverHost(ctx, flags)).features
-    : await loadFeatureFiles(ctx.host, flags.features);
+    : await loadFeatureFiles(ctx, flags.features);
 }

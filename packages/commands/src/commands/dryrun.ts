@@ -1,9 +1,21 @@
 import { Command, Option } from '@commander-js/extra-typings';
-import { compileGroupRuleSet, compileRuleSet, type FeatureIndex, indexFeatures } from '@nfd/matcher';
+import {
+  compileGroupRuleSet,
+  compileRuleSet,
+  type FeatureIndex,
+  indexFeatures,
+  type UndecodedRule,
+} from '@nfd/matcher';
 import { renderDryrun, renderGroupDryrun } from '@nfd/report';
-import { formatIssue, loadNodeFeatureGroup, loadNodeFeatureRule, NfdError, type SpecIssue } from '@nfd/spec';
+import {
+  type EvaluatedRuleFile,
+  type GroupRule,
+  loadRuleFileForEvaluation,
+  NfdError,
+  type Rule,
+} from '@nfd/spec';
 import type { CommandContext } from '../context.ts';
-import { collectRepeated, documentKind, firstDocument, loadFeatureFiles } from '../documents.ts';
+import { collectRepeated, loadFeatureFiles, reportLoadWarnings } from '../documents.ts';
 import { readInput } from '../read-input.ts';
 import { colorEnabled } from '../terminal.ts';
 
@@ -44,11 +56,12 @@ Examples:
       let index: ReturnType<typeof indexFeatures>;
       let source: string;
       try {
-        index = indexFeatures(await loadFeatureFiles(ctx.host, featureFiles));
+        index = indexFeatures(await loadFeatureFiles(ctx, featureFiles));
         source = await readInput(ctx.host, ruleFile);
       } catch (error) {
-        // Unusable input is a clean "no" with the problem in the result (matching.md §9.3).
-        if (!(error instanceof NfdError)) throw error;
+        // Unusable input is a clean "no" with the problem in the result (matching.md §9.3); a file
+        // that is no NodeFeature at all is a usage error (§9.4).
+        if (!(error instanceof NfdError) || error.code === 'USAGE') throw error;
         ctx.host.stdout.write(
           renderDryrun(
             {
@@ -70,26 +83,10 @@ Examples:
     });
 }
 
-function invalidInput(
-  ctx: CommandContext,
-  issues: readonly SpecIssue[],
-  format: 'text' | 'json' | 'yaml',
-  render: Parameters<typeof renderDryrun>[2],
-): void {
-  const errors = issues.filter((issue) => issue.severity === 'error').map((issue) => formatIssue(issue));
-  ctx.host.stdout.write(
-    renderDryrun(
-      { rules: [], labels: {}, annotations: {}, extendedResources: {}, taints: [], errors },
-      format,
-      render,
-    ),
-  );
-  ctx.exitCode = 1;
-}
-
 /**
  * Runs a NodeFeatureRule or NodeFeatureGroup file's rules against one node's features and prints
- * the result (shared by `dryrun` and `test`); sets the exit status.
+ * the result (shared by `dryrun` and `test`); sets the exit status. The file is read as upstream
+ * reads it (matching.md §9.4): a rule that does not decode is an errored entry of its own.
  */
 export function runRuleSource(
   ctx: CommandContext,
@@ -99,25 +96,33 @@ export function runRuleSource(
   render: Parameters<typeof renderDryrun>[2],
 ): void {
   const ruleFile = render.ruleFile;
-  if (documentKind(source) === 'NodeFeatureGroup') {
-    const groups = loadNodeFeatureGroup(source, { file: ruleFile });
-    if (!groups.ok) {
-      invalidInput(ctx, groups.issues, format, render);
-      return;
-    }
-    const rules = firstDocument(ctx, groups.documents, ruleFile).spec.featureGroupRules;
-    const result = compileGroupRuleSet(rules).run(index);
+  let loaded: EvaluatedRuleFile;
+  try {
+    loaded = loadRuleFileForEvaluation(source, { file: ruleFile });
+  } catch (error) {
+    if (!(error instanceof NfdError)) throw error;
+    const errors = error.hint === undefined ? [error.message] : [error.message, `hint: ${error.hint}`];
+    ctx.host.stdout.write(
+      renderDryrun(
+        { rules: [], labels: {}, annotations: {}, extendedResources: {}, taints: [], errors },
+        format,
+        render,
+      ),
+    );
+    ctx.exitCode = 1;
+    return;
+  }
+  reportLoadWarnings(ctx, loaded.warnings);
+  const rules = loaded.rules.map((entry) =>
+    'error' in entry ? { name: entry.name, decodeError: entry.error } : entry.rule,
+  );
+  if (loaded.kind === 'NodeFeatureGroup') {
+    const result = compileGroupRuleSet(rules as (GroupRule | UndecodedRule)[]).run(index);
     ctx.host.stdout.write(renderGroupDryrun(result, format, render));
     ctx.exitCode = result.errors.length === 0 ? 0 : 1;
     return;
   }
-  const loaded = loadNodeFeatureRule(source, { file: ruleFile });
-  if (!loaded.ok) {
-    invalidInput(ctx, loaded.issues, format, render);
-    return;
-  }
-  const rules = firstDocument(ctx, loaded.documents, ruleFile).spec.rules;
-  const result = compileRuleSet(rules).run(index);
+  const result = compileRuleSet(rules as (Rule | UndecodedRule)[]).run(index);
   ctx.host.stdout.write(renderDryrun(result, format, render));
   ctx.exitCode = result.errors.length === 0 ? 0 : 1;
 }

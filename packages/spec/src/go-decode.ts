@@ -1,0 +1,259 @@
+// Decoding a go-yaml tree (./go-yaml.ts) into a Go type the way sigs.k8s.io/yaml and encoding/json
+// do it upstream, into plain JavaScript values:
+// - a number or bool written where the Go field is a string becomes its text (sigs.k8s.io/yaml's
+//   YAML-to-JSON step: ints in decimal, floats as strconv.FormatFloat(v, 'g', -1, 32), bools as
+//   "true"/"false"); `y`, `on`, `yes` are bools, so they become "true";
+// - struct fields match their JSON name exactly, else case-insensitively (encoding/json);
+// - a field the type does not have is ignored, and reported to `onUnknown` (for a warning);
+// - null leaves the zero value: "" for a string, absent (undefined) for a map, slice or pointer;
+// - any other mismatch is encoding/json's UnmarshalTypeError, worded as Go words it:
+//   `json: cannot unmarshal number into Go struct field MatchExpression.spec.rules.matchFeatures.matchExpressions.value of type v1alpha1.MatchValue`.
+
+import { formatGoFloat32, type GoNode } from './go-yaml.ts';
+import type { SourceLocation } from './issue.ts';
+
+/** A Go type, as far as decoding needs it; `name` is how Go prints it in errors. */
+export type GoType =
+  | { kind: 'string'; name: string }
+  | { kind: 'int'; name: string }
+  | { kind: 'struct'; name: string; fields: Readonly<Record<string, GoField>> }
+  | { kind: 'map'; name: string; elem: GoType }
+  | { kind: 'slice'; name: string; elem: GoType }
+  /** interface{} (or a type decoded by its own UnmarshalJSON that we keep raw): any JSON value. */
+  | { kind: 'any'; name: string };
+
+export interface GoField {
+  type: GoType;
+  /** A pointer (or omitempty slice/map) field: null and absent stay undefined. Strings and ints get their zero value. */
+  pointer?: boolean;
+}
+
+/** encoding/json's UnmarshalTypeError, with the location of the offending YAML node. */
+export class GoDecodeError extends Error {
+  readonly at: SourceLocation;
+  constructor(message: string, at: SourceLocation) {
+    super(message);
+    this.name = 'GoDecodeError';
+    this.at = at;
+  }
+}
+
+export interface DecodeContext {
+  /** Called for each field a struct does not have: the JSON path to it and where its key is written. */
+  onUnknown?: (
+    path: readonly (string | number)[],
+    field: string,
+    at: SourceLocation,
+    known: readonly string[],
+  ) => void;
+}
+
+interface Where {
+  /** The innermost struct type and the field stack of JSON names (no indexes, no map keys), as Go reports them. */
+  struct: string | undefined;
+  fields: readonly string[];
+  /** The full path with indexes and keys, for warnings. */
+  path: readonly (string | number)[];
+}
+
+function jsonKind(node: GoNode): string {
+  if (node.kind === 'map') return 'object';
+  if (node.kind === 'seq') return 'array';
+  switch (node.scalar.type) {
+    case 'str':
+      return 'string';
+    case 'bool':
+      return 'bool';
+    case 'null':
+      return 'null';
+    default:
+      return 'number';
+  }
+}
+
+function typeError(node: GoNode, type: GoType, where: Where, literal?: string): GoDecodeError {
+  const what = literal === undefined ? jsonKind(node) : `${jsonKind(node)} ${literal}`;
+  const into =
+    where.struct === undefined
+      ? `Go value of type ${type.name}`
+      : `Go struct field ${where.struct}.${where.fields.join('.')} of type ${type.name}`;
+  return new GoDecodeError(`json: cannot unmarshal ${what} into ${into}`, node.at);
+}
+
+/** The string a scalar becomes in a string field (sigs.k8s.io/yaml's coercion). */
+function coercedString(node: GoNode): string | undefined {
+  if (node.kind !== 'scalar') return undefined;
+  const { scalar } = node;
+  switch (scalar.type) {
+    case 'str':
+      return scalar.value;
+    case 'int':
+      return scalar.value.toString();
+    case 'float':
+      return formatGoFloat32(scalar.value);
+    case 'bool':
+      return scalar.value ? 'true' : 'false';
+    case 'null':
+      return '';
+  }
+}
+
+const INT_MIN = -(2n ** 63n);
+const INT_MAX = 2n ** 63n - 1n;
+
+function decodeInt(node: GoNode, type: GoType, where: Where): number {
+  if (node.kind !== 'scalar') throw typeError(node, type, where);
+  const { scalar } = node;
+  if (scalar.type === 'null') return 0;
+  if (scalar.type === 'int') {
+    if (scalar.value < INT_MIN || scalar.value > INT_MAX)
+      throw typeError(node, type, where, scalar.value.toString());
+    return Number(scalar.value);
+  }
+  if (scalar.type === 'float') {
+    if (!Number.isFinite(scalar.value))
+      throw new GoDecodeError(`json: unsupported value: ${formatGoFloat32(scalar.value)}`, node.at);
+    // json.Marshal writes the float64 in its shortest form; an integral value decodes into an int.
+    if (Number.isInteger(scalar.value) && Math.abs(scalar.value) <= Number.MAX_SAFE_INTEGER)
+      return scalar.value;
+    throw typeError(node, type, where, String(scalar.value));
+  }
+  throw typeError(node, type, where);
+}
+
+/** A struct field by JSON name: exact first, then ASCII case-insensitive, as encoding/json. */
+function fieldOf(fields: Readonly<Record<string, GoField>>, key: string): [string, GoField] | undefined {
+  const exact = fields[key];
+  if (exact !== undefined && Object.hasOwn(fields, key)) return [key, exact];
+  const lower = key.toLowerCase();
+  for (const [name, field] of Object.entries(fields)) if (name.toLowerCase() === lower) return [name, field];
+  return undefined;
+}
+
+function decodeNode(node: GoNode, type: GoType, where: Where, ctx: DecodeContext): unknown {
+  const isNull = node.kind === 'scalar' && node.scalar.type === 'null';
+  switch (type.kind) {
+    case 'any':
+      return toPlain(node);
+    case 'string': {
+      const text = coercedString(node);
+      if (text === undefined) throw typeError(node, type, where);
+      return text;
+    }
+    case 'int':
+      return decodeInt(node, type, where);
+    case 'struct': {
+      if (isNull) return undefined;
+      if (node.kind !== 'map') throw typeError(node, type, where);
+      const out: Record<string, unknown> = {};
+      for (const [key, entry] of node.entries) {
+        const found = fieldOf(type.fields, key);
+        if (found === undefined) {
+          ctx.onUnknown?.(where.path, key, entry.keyAt, Object.keys(type.fields));
+          continue;
+        }
+        const [name, field] = found;
+        const inner: Where = {
+          struct: type.name.replace(/^.*\./, ''),
+          fields: [...where.fields, name],
+          path: [...where.path, name],
+        };
+        const valueIsNull = entry.value.kind === 'scalar' && entry.value.scalar.type === 'null';
+        if (
+          valueIsNull &&
+          (field.pointer === true || field.type.kind === 'map' || field.type.kind === 'slice')
+        ) {
+          delete out[name];
+          continue;
+        }
+        out[name] = decodeNode(entry.value, field.type, inner, ctx);
+      }
+      return out;
+    }
+    case 'map': {
+      if (isNull) return undefined;
+      if (node.kind !== 'map') throw typeError(node, type, where);
+      const out: Record<string, unknown> = {};
+      for (const [key, entry] of node.entries) {
+        const value = decodeNode(entry.value, type.elem, { ...where, path: [...where.path, key] }, ctx);
+        // Go stores a nil pointer, which upstream dereferences later (a crash); we say so instead.
+        if (value === undefined && type.elem.kind === 'struct')
+          throw new GoDecodeError(`${key}: null where a ${type.elem.name} is expected`, entry.value.at);
+        Object.defineProperty(out, key, {
+          value: value === undefined ? null : value,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      }
+      return out;
+    }
+    case 'slice': {
+      if (isNull) return undefined;
+      if (node.kind !== 'seq') throw typeError(node, type, where);
+      return node.items.map((item, i) => {
+        const value = decodeNode(item, type.elem, { ...where, path: [...where.path, i] }, ctx);
+        return value === undefined ? zeroOf(type.elem) : value;
+      });
+    }
+  }
+}
+
+function zeroOf(type: GoType): unknown {
+  switch (type.kind) {
+    case 'string':
+      return '';
+    case 'int':
+      return 0;
+    case 'struct':
+      return {};
+    default:
+      return null;
+  }
+}
+
+/** The JSON value sigs.k8s.io/yaml would produce for an untyped (interface{}) target. */
+export function toPlain(node: GoNode): unknown {
+  if (node.kind === 'seq') return node.items.map(toPlain);
+  if (node.kind === 'map') {
+    const out: Record<string, unknown> = {};
+    for (const [key, entry] of node.entries)
+      Object.defineProperty(out, key, {
+        value: toPlain(entry.value),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    return out;
+  }
+  const { scalar } = node;
+  switch (scalar.type) {
+    case 'str':
+    case 'bool':
+      return scalar.value;
+    case 'null':
+      return null;
+    case 'int':
+      return Number(scalar.value);
+    case 'float':
+      return scalar.value;
+  }
+}
+
+/**
+ * Decodes `node` into `type`; throws GoDecodeError on a type mismatch (the first one, as Go
+ * reports it). `fields`/`path` say where `node` sits, when it is part of a larger document.
+ */
+export function decodeGo(
+  node: GoNode,
+  type: GoType,
+  ctx: DecodeContext = {},
+  where: { struct?: string; fields?: readonly string[]; path?: readonly (string | number)[] } = {},
+): unknown {
+  return decodeNode(
+    node,
+    type,
+    { struct: where.struct, fields: where.fields ?? [], path: where.path ?? [] },
+    ctx,
+  );
+}
