@@ -18,13 +18,10 @@ import {
 } from './go-types.ts';
 import { type GoDocument, type GoNode, parseGoYaml } from './go-yaml.ts';
 import { formatIssue, formatIssuePath, type SourceLocation, type SpecIssue } from './issue.ts';
-import { NFD_API_VERSION } from './media-types.ts';
+import { NFD_API_VERSION, NFD_API_VERSIONS } from './media-types.ts';
 import type { Features, NodeFeature } from './node-feature.ts';
 import type { GroupRule, Rule } from './rule.ts';
 import { suggestField } from './suggest-field.ts';
-
-/** The apiVersions of NFD's objects: upstream's, and the one OpenShift's NFD operator serves. */
-export const NFD_API_VERSIONS: readonly string[] = [NFD_API_VERSION, 'nfd.openshift.io/v1alpha1'];
 
 /** One rule of a file, decoded, or the reason it could not be (then only its name is known). */
 export type EvaluatedRule<R> = { name: string; rule: R } | { name: string; error: string };
@@ -96,9 +93,13 @@ function fileError(
   hint?: string,
   code: 'SPEC_INVALID' | 'USAGE' = 'SPEC_INVALID',
 ): NfdError {
-  const lines = problems.map(
-    ({ at, message }) =>
-      `${file}:${at.line}:${at.column}: error: ${message.startsWith('is ') ? `${file} ${message}` : message}`,
+  // The logger says "error:"; a message about the whole file at its start names the file as its subject.
+  const lines = problems.map(({ at, message }) =>
+    message.startsWith('is ')
+      ? at.line === 1 && at.column === 1
+        ? `${file} ${message}`
+        : `${file}:${at.line}:${at.column}: the document ${message}`
+      : `${file}:${at.line}:${at.column}: ${message}`,
   );
   return new NfdError(code, lines.join('\n'), hint === undefined ? {} : { hint });
 }
@@ -150,7 +151,7 @@ function describeKind(envelope: Envelope): string {
 
 function checkApiVersion(envelope: Envelope, document: GoDocument, collector: Collector): void {
   const api = envelope.apiVersion ?? '';
-  if (NFD_API_VERSIONS.includes(api)) return;
+  if ((NFD_API_VERSIONS as readonly string[]).includes(api)) return;
   collector.warn(
     entryAt(document.root, 'apiVersion') ?? document.at,
     ['apiVersion'],

@@ -141,7 +141,7 @@ export function resolvePlainScalar(text: string): GoScalar {
  * opened them, which go-yaml allows and YAML 1.2 parsers reject ("Flow sequence in block collection
  * must be sufficiently indented"). Quotes and comments are respected; line count is unchanged.
  */
-function reindentFlowContinuations(text: string): { text: string; lines: number[] } {
+export function reindentFlowContinuations(text: string): { text: string; lines: number[] } {
   const lines = text.split('\n');
   const changed: number[] = [];
   let depth = 0;

@@ -25,7 +25,6 @@ export {
   loadCompatibilitySpecForEvaluation,
   loadNodeFeaturesForEvaluation,
   loadRuleFileForEvaluation,
-  NFD_API_VERSIONS,
 } from './evaluate-load.ts';
 export {
   type FeatureMatcherTerm,
@@ -81,6 +80,9 @@ export {
   CREATED_ANNOTATION,
   type InlineDescriptor,
   NFD_API_VERSION,
+  NFD_API_VERSIONS,
+  NFD_OPENSHIFT_API_VERSION,
+  type NfdApiVersion,
   OCI_EMPTY_CONFIG,
   OCI_EMPTY_MEDIA_TYPE,
   OCI_INDEX_MEDIA_TYPE,

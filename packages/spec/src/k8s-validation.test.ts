@@ -12,12 +12,12 @@ describe('qualifiedNameErrors (k8s IsQualifiedName)', () => {
   it.each([
     ['', 'name part must be non-empty'],
     ['/a', 'prefix part must be non-empty'],
-    ['a/b/c', 'a qualified name must consist of'],
+    ['a/b/c', 'a valid label key must consist of'],
     ['Vendor.io/a', 'prefix part a lowercase RFC 1123 subdomain'],
     ['-a', 'name part must consist of'],
     ['a.', 'name part must consist of'],
-    [`x/${'a'.repeat(64)}`, 'name part must be no more than 63 characters'],
-    [`${'a'.repeat(254)}/x`, 'prefix part must be no more than 253 characters'],
+    [`x/${'a'.repeat(64)}`, 'name part must be no more than 63 bytes'],
+    [`${'a'.repeat(254)}/x`, 'prefix part must be no more than 253 bytes'],
   ])('rejects %j', (key, message) => {
     expect(qualifiedNameErrors(key).join('; ')).toContain(message);
   });
@@ -30,7 +30,9 @@ describe('labelValueErrors (k8s IsValidLabelValue)', () => {
   });
 
   it('rejects long or badly formed values', () => {
-    expect(labelValueErrors('a'.repeat(64))).toEqual(['must be no more than 63 characters']);
+    expect(labelValueErrors('a'.repeat(64))).toEqual(['must be no more than 63 bytes']);
+    // Go's len(): 32 two-byte characters are 64 bytes.
+    expect(labelValueErrors('é'.repeat(32))[0]).toBe('must be no more than 63 bytes');
     expect(labelValueErrors('-x')[0]).toMatch(/^a valid label must be an empty string/);
     expect(labelValueErrors('a b')).toHaveLength(1);
   });

@@ -1,5 +1,6 @@
-// Kubernetes name and value syntax, as k8s.io/apimachinery/pkg/util/validation words it
-// (matching.md §8.2), and the quantity scanner of k8s.io/apimachinery/pkg/api/resource (§8.4).
+// Kubernetes name and value syntax, as k8s.io/apimachinery words it (v0.35: pkg/api/validate/content,
+// which pkg/util/validation now forwards to; lengths are Go's len(), in UTF-8 bytes, and said in
+// "bytes") (matching.md §8.2), and the quantity scanner of k8s.io/apimachinery/pkg/api/resource (§8.4).
 // These are our own fixed patterns, so JavaScript RegExp is fine here (user patterns use RE2).
 
 const QUALIFIED_NAME_FMT = '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]';
@@ -17,6 +18,12 @@ const DNS1123_SUBDOMAIN_MAX = 253;
 const LABEL_VALUE_FMT = `(${QUALIFIED_NAME_FMT})?`;
 const LABEL_VALUE = new RegExp(`^${LABEL_VALUE_FMT}$`);
 const LABEL_VALUE_MAX = 63;
+const utf8 = new TextEncoder();
+
+/** Go's len(s): the length in UTF-8 bytes. */
+function byteLength(value: string): number {
+  return utf8.encode(value).length;
+}
 
 /** k8s IsQualifiedName: the problems of a label-style key, empty when valid. */
 export function qualifiedNameErrors(value: string): string[] {
@@ -32,12 +39,12 @@ export function qualifiedNameErrors(value: string): string[] {
     else errors.push(...dns1123SubdomainErrors(prefix).map((message) => `prefix part ${message}`));
   } else {
     return [
-      `a qualified name ${QUALIFIED_NAME_ERROR} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`,
+      `a valid label key ${QUALIFIED_NAME_ERROR} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`,
     ];
   }
   if (name === '') errors.push('name part must be non-empty');
-  else if (name.length > QUALIFIED_NAME_MAX)
-    errors.push(`name part must be no more than ${QUALIFIED_NAME_MAX} characters`);
+  else if (byteLength(name) > QUALIFIED_NAME_MAX)
+    errors.push(`name part must be no more than ${QUALIFIED_NAME_MAX} bytes`);
   if (name !== '' && !QUALIFIED_NAME.test(name)) errors.push(`name part ${QUALIFIED_NAME_ERROR}`);
   return errors;
 }
@@ -45,8 +52,8 @@ export function qualifiedNameErrors(value: string): string[] {
 /** k8s IsDNS1123Subdomain. */
 export function dns1123SubdomainErrors(value: string): string[] {
   const errors: string[] = [];
-  if (value.length > DNS1123_SUBDOMAIN_MAX)
-    errors.push(`must be no more than ${DNS1123_SUBDOMAIN_MAX} characters`);
+  if (byteLength(value) > DNS1123_SUBDOMAIN_MAX)
+    errors.push(`must be no more than ${DNS1123_SUBDOMAIN_MAX} bytes`);
   if (!DNS1123_SUBDOMAIN.test(value)) {
     errors.push(
       "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must " +
@@ -59,7 +66,7 @@ export function dns1123SubdomainErrors(value: string): string[] {
 /** k8s IsValidLabelValue. */
 export function labelValueErrors(value: string): string[] {
   const errors: string[] = [];
-  if (value.length > LABEL_VALUE_MAX) errors.push(`must be no more than ${LABEL_VALUE_MAX} characters`);
+  if (byteLength(value) > LABEL_VALUE_MAX) errors.push(`must be no more than ${LABEL_VALUE_MAX} bytes`);
   if (!LABEL_VALUE.test(value)) {
     errors.push(
       "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must " +

@@ -192,10 +192,8 @@ const INVALID: [string, string, string[]][] = [
     'YAML syntax error',
     'version: v1alpha1\ncompatibilities: [\n- rules: []\n',
     [
+      // One message per broken line, not one per token.
       'spec.yaml:3:1: error: invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]',
-      'spec.yaml:3:1: error: invalid YAML: Implicit keys need to be on a single line',
-      'spec.yaml:3:1: error: invalid YAML: Unexpected block-seq-ind on same line with key',
-      'spec.yaml:3:1: error: invalid YAML: Implicit map keys need to be followed by map values',
     ],
   ],
   [
@@ -432,12 +430,36 @@ describe('Kubernetes objects', () => {
     expect(result.documents[0]?.value.spec.featureGroupRules[0]?.name).toBe('kernel version');
   });
 
-  it('names the expected kind and apiVersion', () => {
+  it('names another kind of object in one line, not its fields', () => {
     const text = 'apiVersion: v1\nkind: NodeFeatureGroup\nspec:\n  rules: []\n';
     expect(formatted(loadNodeFeatureRule(text, { file: 'r.yaml' }))).toEqual([
-      'r.yaml:1:13: error: apiVersion: expected apiVersion "nfd.k8s-sigs.io/v1alpha1"; got "v1"',
-      'r.yaml:2:7: error: kind: expected kind "NodeFeatureRule"; got "NodeFeatureGroup"',
+      'r.yaml:2:7: error: this document is a NodeFeatureGroup (v1), not a NodeFeatureRule object',
     ]);
+    const csv =
+      'apiVersion: operators.coreos.com/v1alpha1\nkind: ClusterServiceVersion\nmetadata: {name: x}\nspec:\n  a: 1\n  b: 2\n';
+    expect(formatted(loadNodeFeatureRule(csv, { file: 'csv.yaml' }))).toEqual([
+      'csv.yaml:2:7: error: this document is a ClusterServiceVersion (operators.coreos.com/v1alpha1), not a NodeFeatureRule object',
+    ]);
+  });
+
+  it('names the expected apiVersions; OpenShift’s is one of them', () => {
+    const text = 'apiVersion: v1\nkind: NodeFeatureRule\nspec:\n  rules: []\n';
+    expect(formatted(loadNodeFeatureRule(text, { file: 'r.yaml' }))).toEqual([
+      'r.yaml:1:13: error: apiVersion: expected apiVersion "nfd.k8s-sigs.io/v1alpha1" or "nfd.openshift.io/v1alpha1"; got "v1"',
+    ]);
+    const openshift = loadNodeFeatureRule(text.replace('v1\n', 'nfd.openshift.io/v1alpha1\n'), {
+      file: 'r.yaml',
+    });
+    expect(openshift.ok).toBe(true);
+  });
+
+  it('says a Helm chart template must be rendered first, once per broken line', () => {
+    const text =
+      'apiVersion: nfd.k8s-sigs.io/v1alpha1\nkind: NodeFeatureRule\nmetadata:\n  name: {{ .Values.name }}\n  labels: {{- include "x" . | nindent 4 }}\nspec:\n  rules: []\n';
+    const lines = formatted(loadNodeFeatureRule(text, { file: 'chart.yaml' }));
+    expect(lines[0]).toMatch(/render it first/);
+    const located = lines.map((line) => line.split(':')[1]);
+    expect(new Set(located).size).toBe(located.length);
   });
 
   it('is strict inside spec and names the empty file', () => {

@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { isScalar, LineCounter, parseAllDocuments, visit, type YAMLError } from 'yaml';
+import { type Document, isScalar, LineCounter, parseAllDocuments, visit, type YAMLError } from 'yaml';
 import type { z } from 'zod';
 import { findCompatibilitySpecProblems } from './check-compatibility-spec.ts';
 import { type CompatibilitySpec, CompatibilitySpecSchema } from './compatibility-spec.ts';
 import { NfdError } from './errors.ts';
+import { reindentFlowContinuations } from './go-yaml.ts';
 import { formatIssuePath, type SpecIssue, sortIssues } from './issue.ts';
 import type { LoadedDocument, LoadResult } from './load-result.ts';
 import { type Features, FeaturesSchema, type NodeFeature, NodeFeatureSchema } from './node-feature.ts';
@@ -30,6 +31,8 @@ export interface LoadCompatibilitySpecOptions extends LoadOptions {
 
 interface DocumentKind<T> {
   schema: z.ZodType<T>;
+  /** The Kubernetes kind the document must declare, for objects. */
+  kind?: string;
   /** Said when the file holds no document at all. */
   expected: string;
   check?: (data: unknown, locate: (path: FieldPath) => { line: number; column: number }) => Finding[];
@@ -72,18 +75,63 @@ function isEmptyDocument(source: SourceDocument): boolean {
   return range === undefined || range === null || source.text.slice(range[0], range[1]).trim() === '';
 }
 
-function loadDocuments<T>(text: string, file: string, kind: DocumentKind<T>, check: boolean): LoadResult<T> {
+const TEMPLATE_SYNTAX = /\{\{-?\s*[.$A-Za-z(/]/;
+
+/** Parses the stream; flow collections continued at their parent key's column are accepted, as Go's YAML does. */
+function parseStream(input: string): {
+  text: string;
+  lineCounter: LineCounter;
+  parsed: Document.Parsed[];
+  reindented: number[];
+} {
   const lineCounter = new LineCounter();
-  const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false });
+  const parsed = parseAllDocuments(input, { lineCounter, prettyErrors: false });
+  if (parsed.some((document) => document.errors.some((error) => error.code === 'BAD_INDENT'))) {
+    const fixed = reindentFlowContinuations(input);
+    const retryCounter = new LineCounter();
+    const retry = parseAllDocuments(fixed.text, { lineCounter: retryCounter, prettyErrors: false });
+    if (retry.every((document) => document.errors.length === 0))
+      return { text: fixed.text, lineCounter: retryCounter, parsed: retry, reindented: fixed.lines };
+  }
+  return { text: input, lineCounter, parsed, reindented: [] };
+}
+
+/** The `kind` a document says it is, when it is a mapping with a string `kind`. */
+function declaredKind(data: unknown): { kind: string; apiVersion: string } | undefined {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return undefined;
+  const { kind, apiVersion } = data as { kind?: unknown; apiVersion?: unknown };
+  if (typeof kind !== 'string') return undefined;
+  return { kind, apiVersion: typeof apiVersion === 'string' ? apiVersion : '' };
+}
+
+function loadDocuments<T>(input: string, file: string, kind: DocumentKind<T>, check: boolean): LoadResult<T> {
+  const { text, lineCounter, parsed, reindented } = parseStream(input);
   const issues: SpecIssue[] = [];
   const documents: LoadedDocument<T>[] = [];
+  for (const line of reindented) {
+    issues.push({
+      severity: 'warning',
+      file,
+      line,
+      column: 1,
+      path: '',
+      message: 'flow collection continued at its parent key’s indentation: accepted, as Go’s YAML does',
+    });
+  }
   let nonEmpty = 0;
+  const syntaxLines = new Set<number>();
   parsed.forEach((document, index) => {
     const source: SourceDocument = { document, lineCounter, text };
     issues.push(...document.warnings.map((warning) => syntaxIssue(source, file, warning, 'warning')));
     if (document.errors.length > 0) {
       nonEmpty++;
-      issues.push(...document.errors.map((error) => syntaxIssue(source, file, error, 'error')));
+      // One message per line: a token-level parser reports every following token of a broken line.
+      for (const error of document.errors) {
+        const issue = syntaxIssue(source, file, error, 'error');
+        if (syntaxLines.has(issue.line)) continue;
+        syntaxLines.add(issue.line);
+        issues.push(issue);
+      }
       return;
     }
     // An empty document in a stream (a trailing `---`) is skipped, as kubectl does.
@@ -91,6 +139,21 @@ function loadDocuments<T>(text: string, file: string, kind: DocumentKind<T>, che
     nonEmpty++;
     const data: unknown = document.toJS();
     const locate = (path: FieldPath) => locatePath(source, path);
+    const declared = declaredKind(data);
+    if (kind.kind !== undefined && declared !== undefined && declared.kind !== kind.kind) {
+      // Another kind of object (an OLM ClusterServiceVersion, a ConfigMap): one line, not its fields.
+      const { line, column } = locate(['kind']);
+      const api = declared.apiVersion === '' ? '' : ` (${declared.apiVersion})`;
+      issues.push({
+        severity: 'error',
+        file,
+        line,
+        column,
+        path: '',
+        message: `this document is ${/^[AEIOU]/.test(declared.kind) ? 'an' : 'a'} ${declared.kind}${api}, not ${kind.expected}`,
+      });
+      return;
+    }
     const findings: Finding[] = [];
     const result = kind.schema.safeParse(data, { reportInput: true });
     if (!result.success) {
@@ -121,6 +184,17 @@ function loadDocuments<T>(text: string, file: string, kind: DocumentKind<T>, che
       message: `the file is empty; expected ${kind.expected}`,
     });
   }
+  if (syntaxLines.size > 0 && TEMPLATE_SYNTAX.test(text)) {
+    issues.push({
+      severity: 'error',
+      file,
+      line: 1,
+      column: 1,
+      path: '',
+      message:
+        'the file holds unrendered Helm/Go template syntax ({{ … }}); render it first (e.g. `helm template`) and give the output',
+    });
+  }
   const sorted = sortIssues(issues);
   if (sorted.some((issue) => issue.severity === 'error')) return { ok: false, issues: sorted };
   return { ok: true, documents, warnings: sorted };
@@ -133,14 +207,17 @@ const COMPATIBILITY_SPEC: DocumentKind<CompatibilitySpec> = {
 };
 const NODE_FEATURE_RULE: DocumentKind<NodeFeatureRule> = {
   schema: NodeFeatureRuleSchema,
+  kind: 'NodeFeatureRule',
   expected: 'a NodeFeatureRule object',
 };
 const NODE_FEATURE_GROUP: DocumentKind<NodeFeatureGroup> = {
   schema: NodeFeatureGroupSchema,
+  kind: 'NodeFeatureGroup',
   expected: 'a NodeFeatureGroup object',
 };
 const NODE_FEATURE: DocumentKind<NodeFeature> = {
   schema: NodeFeatureSchema,
+  kind: 'NodeFeature',
   expected: 'a NodeFeature object',
 };
 const FEATURES: DocumentKind<Features> = {

@@ -29,3 +29,11 @@ export const CREATED_ANNOTATION = 'org.opencontainers.image.created';
 export const SPEC_VERSIONS: readonly ['v1alpha1'] = ['v1alpha1'] as const;
 export type SpecVersion = (typeof SPEC_VERSIONS)[number];
 export const NFD_API_VERSION = 'nfd.k8s-sigs.io/v1alpha1';
+/** The same API as OpenShift's NFD operator serves it; upstream reads both alike. */
+export const NFD_OPENSHIFT_API_VERSION = 'nfd.openshift.io/v1alpha1';
+/** The apiVersions of NFD objects that nfd-ts accepts. */
+export const NFD_API_VERSIONS: readonly [typeof NFD_API_VERSION, typeof NFD_OPENSHIFT_API_VERSION] = [
+  NFD_API_VERSION,
+  NFD_OPENSHIFT_API_VERSION,
+];
+export type NfdApiVersion = (typeof NFD_API_VERSIONS)[number];

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import type { NFD_API_VERSION } from './media-types.ts';
+import type { NfdApiVersion } from './media-types.ts';
 import { ApiVersionSchema, type ObjectMeta, ObjectMetaSchema } from './object-meta.ts';
 import { type GroupRule, GroupRuleSchema } from './rule.ts';
 import { exactly, optionalField } from './schema-fields.ts';
 
 /** A NodeFeatureGroup custom resource (matching.md §1.4); `status.nodes` lists the matching nodes. */
 export interface NodeFeatureGroup {
-  apiVersion: typeof NFD_API_VERSION;
+  apiVersion: NfdApiVersion;
   kind: 'NodeFeatureGroup';
   metadata?: ObjectMeta;
   spec: { featureGroupRules: GroupRule[] };

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import type { NFD_API_VERSION } from './media-types.ts';
+import type { NfdApiVersion } from './media-types.ts';
 import { ApiVersionSchema, type ObjectMeta, ObjectMetaSchema, ObjectStatusSchema } from './object-meta.ts';
 import { type Rule, RuleSchema } from './rule.ts';
 import { exactly, optionalField } from './schema-fields.ts';
 
 /** A NodeFeatureRule custom resource (matching.md §1.3). */
 export interface NodeFeatureRule {
-  apiVersion: typeof NFD_API_VERSION;
+  apiVersion: NfdApiVersion;
   kind: 'NodeFeatureRule';
   metadata?: ObjectMeta;
   spec: { rules: Rule[] };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { NFD_API_VERSION } from './media-types.ts';
+import type { NfdApiVersion } from './media-types.ts';
 import { ApiVersionSchema, type ObjectMeta, ObjectMetaSchema, ObjectStatusSchema } from './object-meta.ts';
 import { exactly, optionalField } from './schema-fields.ts';
 
@@ -34,7 +34,7 @@ export interface Features {
 
 /** A NodeFeature custom resource: what nfd-worker discovered on a node (matching.md §1.1). */
 export interface NodeFeature {
-  apiVersion: typeof NFD_API_VERSION;
+  apiVersion: NfdApiVersion;
   kind: 'NodeFeature';
   metadata?: ObjectMeta;
   spec: { features: Features; labels: Record<string, string> };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { NFD_API_VERSION } from './media-types.ts';
-import { exactly, optionalField } from './schema-fields.ts';
+import { NFD_API_VERSIONS, type NfdApiVersion } from './media-types.ts';
+import { oneOf, optionalField } from './schema-fields.ts';
 
 /** Kubernetes object metadata; fields the cluster adds (managedFields, uid, …) are kept as they are. */
 export interface ObjectMeta {
@@ -23,4 +23,7 @@ export const ObjectStatusSchema: z.ZodType<Record<string, unknown> | undefined> 
   z.record(z.string(), z.unknown()),
 );
 
-export const ApiVersionSchema: z.ZodType<typeof NFD_API_VERSION> = exactly('apiVersion', NFD_API_VERSION);
+export const ApiVersionSchema: z.ZodType<NfdApiVersion> = oneOf(
+  NFD_API_VERSIONS,
+  (got) => `expected apiVersion ${NFD_API_VERSIONS.map((v) => JSON.stringify(v)).join(' or ')}; got ${got}`,
+);
