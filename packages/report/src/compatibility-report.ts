@@ -5,8 +5,7 @@ import type {
   ReportedExpression,
   RuleStatus,
 } from '@nfd/spec';
-import { goJsonEscape } from '@nfd/spec';
-import { stringify } from 'yaml';
+import { goJsonEscape, stringifyForGo } from '@nfd/spec';
 import { createStyler } from './style.ts';
 import { renderTable } from './table.ts';
 
@@ -59,7 +58,7 @@ export function renderCompatibilityReport(
 ): string {
   const data = options.explain === true ? statuses : withoutHostFacts(statuses);
   if (format === 'json') return `${goJson(data)}\n`;
-  if (format === 'yaml') return stringify(data);
+  if (format === 'yaml') return stringifyForGo(data);
   return renderCompatibilityTable(statuses, options.color ?? false);
 }
 

@@ -1,5 +1,5 @@
 import type { DryrunResult, GroupDryrunResult, GroupRuleRunResult, RuleRunResult, Taint } from '@nfd/spec';
-import { stringify } from 'yaml';
+import { stringifyForGo } from '@nfd/spec';
 import { createStyler } from './style.ts';
 
 // The `dryrun` output (matching.md §9.3): JSON is the contract's document; text follows upstream
@@ -71,7 +71,7 @@ export function renderDryrun(
   options: DryrunRenderOptions,
 ): string {
   if (format === 'json') return `${JSON.stringify(toDocument(report), null, 2)}\n`;
-  if (format === 'yaml') return stringify(toDocument(report));
+  if (format === 'yaml') return stringifyForGo(toDocument(report));
   const style = createStyler(options.color ?? false);
   const out = [
     options.node === undefined
@@ -113,7 +113,7 @@ export function renderGroupDryrun(
   options: DryrunRenderOptions,
 ): string {
   if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
-  if (format === 'yaml') return stringify(report);
+  if (format === 'yaml') return stringifyForGo(report);
   const style = createStyler(options.color ?? false);
   const out = [
     `Evaluating NodeFeatureGroup ${JSON.stringify(options.ruleFile)} against NodeFeature ${quoted(options.featureFiles)}`,

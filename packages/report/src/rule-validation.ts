@@ -1,6 +1,5 @@
 import type { SpecIssue } from '@nfd/spec';
-import { formatIssue } from '@nfd/spec';
-import { stringify } from 'yaml';
+import { formatIssue, stringifyForGo } from '@nfd/spec';
 import { renderCodeFrame } from './code-frame.ts';
 import { createStyler } from './style.ts';
 
@@ -25,7 +24,7 @@ export function renderRuleValidation(
 ): string {
   const document = { valid: result.valid, errors: result.issues.map((issue) => formatIssue(issue)) };
   if (format === 'json') return `${JSON.stringify(document, null, 2)}\n`;
-  if (format === 'yaml') return stringify(document);
+  if (format === 'yaml') return stringifyForGo(document);
   const style = createStyler(options.color ?? false);
   const kind = result.kind ?? 'NodeFeatureRule';
   // Upstream's lines (kubectl nfd validate), then every problem located, with its code frame.

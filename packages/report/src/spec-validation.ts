@@ -1,6 +1,5 @@
 import type { SpecIssue } from '@nfd/spec';
-import { formatIssue } from '@nfd/spec';
-import { stringify } from 'yaml';
+import { formatIssue, stringifyForGo } from '@nfd/spec';
 import { renderCodeFrame } from './code-frame.ts';
 import { createStyler } from './style.ts';
 
@@ -60,7 +59,7 @@ export function renderSpecValidation(
   options: RenderOptions = {},
 ): string {
   if (format === 'json') return `${JSON.stringify(toSpecValidationDocument(result), null, 2)}\n`;
-  if (format === 'yaml') return stringify(toSpecValidationDocument(result));
+  if (format === 'yaml') return stringifyForGo(toSpecValidationDocument(result));
   return renderText(result, options.color ?? false);
 }
 

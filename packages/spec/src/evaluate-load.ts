@@ -262,11 +262,13 @@ export function loadRuleFileForEvaluation(text: string, options: EvaluationLoadO
       others.push({ document, envelope: undefined });
       continue;
     }
-    const envelope = envelopeOf(document, file, collector);
+    // Kind first, without warnings: a document that is skipped is not checked field by field.
+    let envelope = envelopeOf(document, file, new Collector(file));
     const documentKind =
       envelope.kind === 'NodeFeatureRule' || envelope.kind === 'NodeFeatureGroup' ? envelope.kind : undefined;
     if (documentKind !== undefined && (kind === undefined || kind === documentKind)) {
       kind = documentKind;
+      envelope = envelopeOf(document, file, collector);
       ruleDocuments.push({ document, envelope });
     } else others.push({ document, envelope });
   }

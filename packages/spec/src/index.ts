@@ -37,6 +37,7 @@ export {
 } from './feature-matcher.ts';
 export { goJsonEscape } from './go-json.ts';
 export { formatGoFloat32, type GoNode, type GoScalar, parseGoYaml, resolvePlainScalar } from './go-yaml.ts';
+export { stringifyForGo } from './go-yaml-write.ts';
 export { formatIssue, formatIssuePath, type SourceLocation, type SpecIssue } from './issue.ts';
 export {
   COMPATIBILITY_SPEC_SCHEMA_ID,

@@ -1,7 +1,6 @@
 import { Command, Option } from '@commander-js/extra-typings';
 import type { CompatibilityStatus } from '@nfd/matcher';
-import { type CompatibilitySet, NfdError } from '@nfd/spec';
-import { stringify } from 'yaml';
+import { type CompatibilitySet, NfdError, stringifyForGo } from '@nfd/spec';
 import { type ValidateJob, validateJobManifest } from '../cluster/validate-job.ts';
 import { type NodeOutcome, runValidateJobs } from '../cluster/validate-jobs.ts';
 import type { CommandContext } from '../context.ts';
@@ -189,7 +188,7 @@ Examples:
         ctx.host.stdout.write(
           flags.output === 'json'
             ? `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: jobs }, null, 2)}\n`
-            : jobs.map((job) => stringify(job)).join('---\n'),
+            : jobs.map((job) => stringifyForGo(job)).join('---\n'),
         );
         return;
       }

@@ -1,5 +1,5 @@
 import { Command, Option } from '@commander-js/extra-typings';
-import { stringify } from 'yaml';
+import { stringifyForGo } from '@nfd/spec';
 import { generateScheduling, type Scheduling, specDigest } from '../cluster/scheduling-rule.ts';
 import type { CommandContext } from '../context.ts';
 import { specForEvaluation } from '../documents.ts';
@@ -16,7 +16,7 @@ interface SchedulingFlags extends SpecSourceFlags, KubeFlags {
 
 /** The affinity as YAML comment lines, so the rule document stays `kubectl apply`-able. */
 function commentedAffinity(scheduling: Scheduling): string {
-  const lines = stringify({ affinity: scheduling.affinity }).trimEnd().split('\n');
+  const lines = stringifyForGo({ affinity: scheduling.affinity }).trimEnd().split('\n');
   const legend = scheduling.sets.map(
     (set) =>
       `#   ${set.label}: set ${set.index}${set.tag === null ? '' : ` (${set.tag})`}, weight ${set.weight}${set.description === null ? '' : ` — ${set.description}`}`,
@@ -101,14 +101,14 @@ Examples:
         ctx.host.stdout.write(
           flags.output === 'json'
             ? `${JSON.stringify({ affinity: scheduling.affinity }, null, 2)}\n`
-            : stringify({ affinity: scheduling.affinity }),
+            : stringifyForGo({ affinity: scheduling.affinity }),
         );
         return;
       }
       ctx.host.stdout.write(
         flags.output === 'json'
           ? schedulingJson(scheduling)
-          : `${stringify(scheduling.nodeFeatureRule)}${commentedAffinity(scheduling)}`,
+          : `${stringifyForGo(scheduling.nodeFeatureRule)}${commentedAffinity(scheduling)}`,
       );
     });
 }

@@ -9,7 +9,7 @@ import {
 } from '@nfd/matcher';
 import { createStyler, formatReportedExpression, renderTable, withoutHostFacts } from '@nfd/report';
 import type { CompatibilitySet, CompatibilitySpec, NodeFeature } from '@nfd/spec';
-import { stringify } from 'yaml';
+import { stringifyForGo } from '@nfd/spec';
 import type { CommandContext } from '../context.ts';
 import { collectList, specForEvaluation } from '../documents.ts';
 import { NODE_NAME_LABEL } from '../kube/client.ts';
@@ -111,7 +111,7 @@ export function renderClusterReport(
       })),
       summary: report.summary,
     };
-    return format === 'json' ? `${JSON.stringify(data, null, 2)}\n` : stringify(data);
+    return format === 'json' ? `${JSON.stringify(data, null, 2)}\n` : stringifyForGo(data);
   }
   const style = createStyler(options.color ?? false);
   const columns = options.sets.map(

@@ -3,8 +3,7 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { Command, Option } from '@commander-js/extra-typings';
 import { renderFeaturesJson, renderLabelsJson, toNodeFeature } from '@nfd/feature-sources';
-import { NfdError } from '@nfd/spec';
-import { stringify } from 'yaml';
+import { NfdError, stringifyForGo } from '@nfd/spec';
 import type { CommandContext } from '../context.ts';
 import { type DiscoveryFlags, discoverHost, discoveryOptions } from '../discovery.ts';
 
@@ -71,7 +70,7 @@ Examples:
       }
       const text =
         options.output === 'yaml'
-          ? stringify(document)
+          ? stringifyForGo(document)
           : options.nodefeature === true
             ? `${JSON.stringify(document, null, 4)}\n`
             : renderFeaturesJson(result.features);
