@@ -20,7 +20,9 @@ export type GoType =
   | { kind: 'map'; name: string; elem: GoType }
   | { kind: 'slice'; name: string; elem: GoType }
   /** interface{} (or a type decoded by its own UnmarshalJSON that we keep raw): any JSON value. */
-  | { kind: 'any'; name: string };
+  | { kind: 'any'; name: string }
+  /** Decoded separately by the caller: the go-yaml node itself, untouched (no walk, no warnings). */
+  | { kind: 'node'; name: string };
 
 export interface GoField {
   type: GoType;
@@ -135,6 +137,8 @@ function decodeNode(node: GoNode, type: GoType, where: Where, ctx: DecodeContext
   switch (type.kind) {
     case 'any':
       return toPlain(node);
+    case 'node':
+      return node;
     case 'string': {
       const text = coercedString(node);
       if (text === undefined) throw typeError(node, type, where);

@@ -7,6 +7,8 @@ const str = (name = 'string'): GoType => ({ kind: 'string', name });
 const field = (type: GoType, pointer = false): GoField => ({ type, pointer });
 const stringMap: GoType = { kind: 'map', name: 'map[string]string', elem: str() };
 const any: GoType = { kind: 'any', name: 'interface {}' };
+/** Decoded on its own afterwards (rule by rule). */
+const later: GoType = { kind: 'node', name: 'json.RawMessage' };
 
 const objectMeta: GoType = {
   kind: 'struct',
@@ -111,8 +113,8 @@ export const GO_OBJECT_ENVELOPE: GoType = {
     apiVersion: field(str()),
     kind: field(str()),
     metadata: field(objectMeta),
-    spec: field(any),
-    status: field(any),
+    spec: field(later),
+    status: field(later),
   },
 };
 

@@ -267,8 +267,7 @@ function convert(c: Converter, node: unknown, seen: Set<unknown>): GoNode {
         pair.value === null || pair.value === undefined
           ? { kind: 'scalar', scalar: { type: 'null' }, at: keyAt }
           : convert(c, pair.value, seen);
-      // A later duplicate wins (go-yaml v2 without strict mode).
-      entries.delete(key);
+      // A later duplicate wins (go-yaml v2 without strict mode); Go maps have no order to keep.
       entries.set(key, { value, keyAt });
     }
     return { kind: 'map', entries, at };
@@ -394,4 +393,46 @@ export function formatGoFloat32(value: number, key = false): string {
   if (exponent < 0) return `${sign}0.${'0'.repeat(-exponent - 1)}${digits}`;
   if (digits.length <= exponent + 1) return `${sign}${digits}${'0'.repeat(exponent + 1 - digits.length)}`;
   return `${sign}${digits.slice(0, exponent + 1)}.${digits.slice(exponent + 1)}`;
+}
+
+const UNLOCATED: SourceLocation = Object.freeze({ line: 1, column: 1 });
+
+/**
+ * A JSON text (what kubectl -o json and `nfd export` write) read as go-yaml reads it, through
+ * JSON.parse: each number keeps its source text (JSON.parse's reviver context), so it is typed by
+ * go-yaml's rules like a plain YAML scalar. Nodes carry no location (1:1): callers that need to
+ * report something read the text again with parseGoYaml. Undefined when the text is not JSON.
+ */
+export function parseGoJson(text: string): GoDocument[] | undefined {
+  const start = text.trimStart()[0];
+  if (start !== '{' && start !== '[') return undefined;
+  let root: GoNode;
+  try {
+    root = JSON.parse(text, (_key, value: unknown, context?: { source?: string }) => {
+      if (value === null) return { kind: 'scalar', scalar: { type: 'null' }, at: UNLOCATED } satisfies GoNode;
+      switch (typeof value) {
+        case 'string':
+          return { kind: 'scalar', scalar: { type: 'str', value }, at: UNLOCATED } satisfies GoNode;
+        case 'boolean':
+          return { kind: 'scalar', scalar: { type: 'bool', value }, at: UNLOCATED } satisfies GoNode;
+        case 'number':
+          return {
+            kind: 'scalar',
+            scalar: resolvePlainScalar(context?.source ?? String(value)),
+            at: UNLOCATED,
+          } satisfies GoNode;
+        default:
+          break;
+      }
+      if (Array.isArray(value))
+        return { kind: 'seq', items: value as GoNode[], at: UNLOCATED } satisfies GoNode;
+      const entries = new Map<string, GoEntry>();
+      for (const key of Object.keys(value as object))
+        entries.set(key, { value: (value as Record<string, GoNode>)[key] as GoNode, keyAt: UNLOCATED });
+      return { kind: 'map', entries, at: UNLOCATED } satisfies GoNode;
+    }) as GoNode;
+  } catch {
+    return undefined;
+  }
+  return [{ index: 0, root, at: UNLOCATED }];
 }
