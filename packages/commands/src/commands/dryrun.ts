@@ -41,6 +41,10 @@ Rules run in file order, stopping at the first failing term (as nfd-master does)
 labels and vars are fed back to later rules as the rule.matched feature. Labels, annotations and
 extended resources get the feature.node.kubernetes.io/ prefix when they have none, @ values are
 resolved, and every output is validated.
+The files are read as upstream reads them (Go's YAML: y/on/yes are true, 0755 is 493; unknown
+fields ignored with a warning; both nfd.k8s-sigs.io/v1alpha1 and nfd.openshift.io/v1alpha1); a
+rule that cannot be read or evaluated gets its own error while the others run; every NodeFeatureRule
+document of the file is used. A -n file must be a NodeFeature (or \`nfd export features\` output).
 Exit status: 0 no rule errored and every output is valid, 1 otherwise (or unusable input), 2 usage error.
 
 Examples:

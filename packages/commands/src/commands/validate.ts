@@ -26,7 +26,8 @@ export function validateCommand(ctx: CommandContext): Command {
 Checks what upstream \`kubectl nfd validate\` checks (rule names, labels, annotations, taints,
 extended resources, templates, feature names) and, beyond it, every match expression: operator,
 value count, regular expressions, integers and versions, range bounds and type. Every problem is
-reported with file:line:column and its field path.
+reported with file:line:column and its field path. apiVersion nfd.k8s-sigs.io/v1alpha1 and
+OpenShift's nfd.openshift.io/v1alpha1 are accepted; any other, and any unknown field, is an error.
 Exit status: 0 valid, 1 not valid, 2 usage error or unreadable file.
 
 Examples:
