@@ -20,6 +20,16 @@ describe('validate (matching.md §9.1 and §9.3)', () => {
     ).toEqual([]);
   });
 
+  it('points a template error at the template’s own line and column, in a block scalar too', () => {
+    expect(
+      validate(
+        `${header}  - name: t\n    labelsTemplate: |\n      {{ range .kernel.version }}\n      vendor.io/x={{ .Name }\n      {{ end }}\n`,
+      ),
+    ).toEqual([
+      'r.yaml:9:28: error: spec.rules[0].labelsTemplate: invalid template: template: labelsTemplate:2:21: unexpected "}" in operand',
+    ]);
+  });
+
   it('reports upstream’s checks, located', () => {
     expect(
       validate(
@@ -33,7 +43,8 @@ describe('validate (matching.md §9.1 and §9.3)', () => {
       expect.stringMatching(
         /^r\.yaml:10:38: error: spec\.rules\[0\]\.extendedResources\["vendor\.io\/r"\]: invalid extended resource "vendor\.io\/r":"lots"/,
       ),
-      expect.stringMatching(/^r\.yaml:11:21: error: spec\.rules\[0\]\.labelsTemplate: invalid template: /),
+      // Inside the template: where the action is left open (template line 1, Go column 6).
+      'r.yaml:11:28: error: spec.rules[0].labelsTemplate: invalid template: template: labelsTemplate:1:6: unclosed action',
       'r.yaml:13:16: error: spec.rules[0].matchFeatures[0].feature: invalid feature name nodot (not <domain>.<feature>), cannot be used for templating',
     ]);
   });

@@ -19,13 +19,15 @@ import {
   labelError,
   taintError,
 } from './output-validation.ts';
-import { parseTemplate } from './template/index.ts';
+import { parseTemplate, TemplateError } from './template/index.ts';
 
 type Path = readonly (string | number)[];
 
 export interface Finding {
   path: Path;
   message: string;
+  /** A position inside the string at `path` (a template's own line, 0-based column), when known. */
+  within?: { line: number; column: number };
 }
 
 /** Upstream replaces dynamic values by a zero quantity before validating (validate.go). */
@@ -38,9 +40,14 @@ function checkTemplate(source: string | undefined, path: Path, findings: Finding
   try {
     parseTemplate(source, { name: String(path.at(-1)) });
   } catch (error) {
+    const within =
+      error instanceof TemplateError && error.line !== undefined
+        ? { line: error.line, column: error.column ?? 0 }
+        : undefined;
     findings.push({
       path,
       message: `invalid template: ${error instanceof Error ? error.message : String(error)}`,
+      ...(within === undefined ? {} : { within }),
     });
   }
 }
@@ -154,8 +161,10 @@ export function checkGroupRule(rule: GroupRule, path: Path, options: CheckOption
 }
 
 function locateAll<T>(doc: LoadedDocument<T>, file: string, findings: readonly Finding[]): SpecIssue[] {
-  return findings.map(({ path, message }) => {
-    const { line, column } = doc.locate(path);
+  return findings.map(({ path, message, within }) => {
+    // A template error points into the template itself, not at the start of the field.
+    const { line, column } =
+      within === undefined ? doc.locate(path) : doc.locateIn(path, within.line, within.column);
     return { severity: 'error', file, line, column, path: formatIssuePath(path), message };
   });
 }

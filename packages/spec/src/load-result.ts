@@ -7,6 +7,8 @@ export interface LoadedDocument<T> {
   value: T;
   /** Where a field path is written in the file; a path that does not exist gives its nearest parent. */
   locate(path: readonly (string | number)[]): SourceLocation;
+  /** Where a position inside the string at `path` is (a template's own line and 0-based column). */
+  locateIn(path: readonly (string | number)[], line: number, column: number): SourceLocation;
 }
 
 /** Either every document loaded (with warnings), or every problem of every document, sorted by position. */

@@ -13,6 +13,7 @@ import { type NodeFeatureRule, NodeFeatureRuleSchema } from './node-feature-rule
 import { type Finding, findingsFromZodError } from './schema-issues.ts';
 import {
   type FieldPath,
+  locateInScalar,
   locatePath,
   positionAt,
   type SourceDocument,
@@ -172,7 +173,13 @@ function loadDocuments<T>(input: string, file: string, kind: DocumentKind<T>, ch
       const path = finding.key === undefined ? finding.path : [...finding.path, finding.key];
       issues.push({ severity, file, line, column, path: formatIssuePath(path), message });
     }
-    if (result.success) documents.push({ index, value: result.data, locate });
+    if (result.success)
+      documents.push({
+        index,
+        value: result.data,
+        locate,
+        locateIn: (path, line, column) => locateInScalar(source, path, line, column),
+      });
   });
   if (nonEmpty === 0) {
     issues.push({

@@ -79,3 +79,34 @@ export function scalarSourceAt(source: SourceDocument, path: FieldPath): string 
   const range = resolved.node.range;
   return range === undefined || range === null ? undefined : source.text.slice(range[0], range[1]);
 }
+
+/**
+ * Where a position inside the string scalar at `path` is in the file: `line` (1-based) and `column`
+ * (0-based, as Go's text/template reports it) of the scalar's own text. Block scalars (`|`, `>`) map
+ * line by line onto their content lines; a quoted or plain scalar starts after its quote. Falls back
+ * to the scalar's start when the path is not a scalar.
+ */
+export function locateInScalar(
+  source: SourceDocument,
+  path: FieldPath,
+  line: number,
+  column: number,
+): SourceLocation {
+  const resolved = resolve(source, path);
+  if (resolved === undefined || !resolved.found || !isScalar(resolved.node)) return locatePath(source, path);
+  const start = resolved.node.range?.[0] ?? 0;
+  const at = positionAt(source, start);
+  const type = resolved.node.type;
+  if (type === 'BLOCK_LITERAL' || type === 'BLOCK_FOLDED') {
+    const lines = source.text.split('\n');
+    // Content starts on the line after the header; its indentation is that of the first non-empty line.
+    let first = at.line;
+    while (first < lines.length && (lines[first] ?? '').trim() === '') first++;
+    const indent = (lines[first] ?? '').length - (lines[first] ?? '').trimStart().length;
+    return { line: at.line + line, column: indent + column + 1 };
+  }
+  const quote = type === 'QUOTE_DOUBLE' || type === 'QUOTE_SINGLE' ? 1 : 0;
+  return line <= 1
+    ? { line: at.line, column: at.column + quote + column }
+    : { line: at.line + line - 1, column: column + 1 };
+}
