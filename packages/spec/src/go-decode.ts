@@ -50,12 +50,31 @@ export interface DecodeContext {
   ) => void;
 }
 
+/** A path built as a linked list (cheap to extend per node), turned into an array only when reported. */
+interface PathLink<T> {
+  readonly parent: PathLink<T> | undefined;
+  readonly segment: T;
+}
+
+function extend<T>(parent: PathLink<T> | undefined, segment: T): PathLink<T> {
+  return { parent, segment };
+}
+
+function toArray<T>(link: PathLink<T> | undefined, base: readonly T[]): T[] {
+  const out: T[] = [];
+  for (let at = link; at !== undefined; at = at.parent) out.push(at.segment);
+  return [...base, ...out.reverse()];
+}
+
 interface Where {
   /** The innermost struct type and the field stack of JSON names (no indexes, no map keys), as Go reports them. */
   struct: string | undefined;
-  fields: readonly string[];
+  fields: PathLink<string> | undefined;
   /** The full path with indexes and keys, for warnings. */
-  path: readonly (string | number)[];
+  path: PathLink<string | number> | undefined;
+  /** The caller's prefixes of both. */
+  baseFields: readonly string[];
+  basePath: readonly (string | number)[];
 }
 
 function jsonKind(node: GoNode): string {
@@ -78,7 +97,7 @@ function typeError(node: GoNode, type: GoType, where: Where, literal?: string): 
   const into =
     where.struct === undefined
       ? `Go value of type ${type.name}`
-      : `Go struct field ${where.struct}.${where.fields.join('.')} of type ${type.name}`;
+      : `Go struct field ${where.struct}.${toArray(where.fields, where.baseFields).join('.')} of type ${type.name}`;
   return new GoDecodeError(`json: cannot unmarshal ${what} into ${into}`, node.at);
 }
 
@@ -123,6 +142,18 @@ function decodeInt(node: GoNode, type: GoType, where: Where): number {
   throw typeError(node, type, where);
 }
 
+const structNames = new WeakMap<GoType, string>();
+
+/** `v1alpha1.Rule` → `Rule`, as Go names the struct in "Go struct field Rule.…". */
+function structName(type: GoType): string {
+  let name = structNames.get(type);
+  if (name === undefined) {
+    name = type.name.replace(/^.*\./, '');
+    structNames.set(type, name);
+  }
+  return name;
+}
+
 /** A struct field by JSON name: exact first, then ASCII case-insensitive, as encoding/json. */
 function fieldOf(fields: Readonly<Record<string, GoField>>, key: string): [string, GoField] | undefined {
   const exact = fields[key];
@@ -153,14 +184,16 @@ function decodeNode(node: GoNode, type: GoType, where: Where, ctx: DecodeContext
       for (const [key, entry] of node.entries) {
         const found = fieldOf(type.fields, key);
         if (found === undefined) {
-          ctx.onUnknown?.(where.path, key, entry.keyAt, Object.keys(type.fields));
+          ctx.onUnknown?.(toArray(where.path, where.basePath), key, entry.keyAt, Object.keys(type.fields));
           continue;
         }
         const [name, field] = found;
         const inner: Where = {
-          struct: type.name.replace(/^.*\./, ''),
-          fields: [...where.fields, name],
-          path: [...where.path, name],
+          struct: structName(type),
+          fields: extend(where.fields, name),
+          path: extend<string | number>(where.path, name),
+          baseFields: where.baseFields,
+          basePath: where.basePath,
         };
         const valueIsNull = entry.value.kind === 'scalar' && entry.value.scalar.type === 'null';
         if (
@@ -179,7 +212,12 @@ function decodeNode(node: GoNode, type: GoType, where: Where, ctx: DecodeContext
       if (node.kind !== 'map') throw typeError(node, type, where);
       const out: Record<string, unknown> = {};
       for (const [key, entry] of node.entries) {
-        const value = decodeNode(entry.value, type.elem, { ...where, path: [...where.path, key] }, ctx);
+        const value = decodeNode(
+          entry.value,
+          type.elem,
+          { ...where, path: extend<string | number>(where.path, key) },
+          ctx,
+        );
         // Go stores a nil pointer, which upstream dereferences later (a crash); we say so instead.
         if (value === undefined && type.elem.kind === 'struct')
           throw new GoDecodeError(`${key}: null where a ${type.elem.name} is expected`, entry.value.at);
@@ -196,7 +234,12 @@ function decodeNode(node: GoNode, type: GoType, where: Where, ctx: DecodeContext
       if (isNull) return undefined;
       if (node.kind !== 'seq') throw typeError(node, type, where);
       return node.items.map((item, i) => {
-        const value = decodeNode(item, type.elem, { ...where, path: [...where.path, i] }, ctx);
+        const value = decodeNode(
+          item,
+          type.elem,
+          { ...where, path: extend<string | number>(where.path, i) },
+          ctx,
+        );
         return value === undefined ? zeroOf(type.elem) : value;
       });
     }
@@ -257,7 +300,13 @@ export function decodeGo(
   return decodeNode(
     node,
     type,
-    { struct: where.struct, fields: where.fields ?? [], path: where.path ?? [] },
+    {
+      struct: where.struct,
+      fields: undefined,
+      path: undefined,
+      baseFields: where.fields ?? [],
+      basePath: where.path ?? [],
+    },
     ctx,
   );
 }

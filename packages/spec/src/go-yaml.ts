@@ -184,13 +184,33 @@ interface Converter {
   document: Document.Parsed;
 }
 
+/** A position computed on first use: most nodes are never reported, and linePos is a search. */
+class LazyLocation implements SourceLocation {
+  readonly #lineCounter: LineCounter;
+  readonly #offset: number;
+  #position: { line: number; col: number } | undefined;
+  constructor(lineCounter: LineCounter, offset: number) {
+    this.#lineCounter = lineCounter;
+    this.#offset = offset;
+  }
+  get line(): number {
+    this.#position ??= this.#lineCounter.linePos(this.#offset);
+    return this.#position.line;
+  }
+  get column(): number {
+    this.#position ??= this.#lineCounter.linePos(this.#offset);
+    return this.#position.col;
+  }
+  toJSON(): SourceLocation {
+    return { line: this.line, column: this.column };
+  }
+}
+
 function locationOf(
   lineCounter: LineCounter,
   node: { range?: [number, number, number] | null } | null,
 ): SourceLocation {
-  const offset = node?.range?.[0] ?? 0;
-  const { line, col } = lineCounter.linePos(offset);
-  return { line, column: col };
+  return new LazyLocation(lineCounter, node?.range?.[0] ?? 0);
 }
 
 class ConversionError extends Error {
