@@ -22,6 +22,7 @@ import { NFD_API_VERSION, NFD_API_VERSIONS } from './media-types.ts';
 import type { Features, NodeFeature } from './node-feature.ts';
 import type { GroupRule, Rule } from './rule.ts';
 import { suggestField } from './suggest-field.ts';
+import { templateHint } from './template-hint.ts';
 
 /** One rule of a file, decoded, or the reason it could not be (then only its name is known). */
 export type EvaluatedRule<R> = { name: string; rule: R } | { name: string; error: string };
@@ -108,14 +109,6 @@ function fileError(
       : `${file}:${at.line}:${at.column}: ${message}`,
   );
   return new NfdError(code, lines.join('\n'), hint === undefined ? {} : { hint });
-}
-
-const TEMPLATE_SYNTAX = /\{\{-?\s*[.$A-Za-z(/]/;
-
-function templateHint(text: string): string | undefined {
-  return TEMPLATE_SYNTAX.test(text)
-    ? 'the file holds unrendered Helm/Go template syntax ({{ … }}); render it first (e.g. `helm template`) and give the output'
-    : undefined;
 }
 
 /**

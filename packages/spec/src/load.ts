@@ -11,6 +11,7 @@ import { type Features, FeaturesSchema, type NodeFeature, NodeFeatureSchema } fr
 import { type NodeFeatureGroup, NodeFeatureGroupSchema } from './node-feature-group.ts';
 import { type NodeFeatureRule, NodeFeatureRuleSchema } from './node-feature-rule.ts';
 import { type Finding, findingsFromZodError } from './schema-issues.ts';
+import { templateHint } from './template-hint.ts';
 import {
   type FieldPath,
   locateInScalar,
@@ -75,8 +76,6 @@ function isEmptyDocument(source: SourceDocument): boolean {
   const range = contents.range;
   return range === undefined || range === null || source.text.slice(range[0], range[1]).trim() === '';
 }
-
-const TEMPLATE_SYNTAX = /\{\{-?\s*[.$A-Za-z(/]/;
 
 /** Parses the stream; flow collections continued at their parent key's column are accepted, as Go's YAML does. */
 function parseStream(input: string): {
@@ -181,27 +180,17 @@ function loadDocuments<T>(input: string, file: string, kind: DocumentKind<T>, ch
         locateIn: (path, line, column) => locateInScalar(source, path, line, column),
       });
   });
-  if (nonEmpty === 0) {
-    issues.push({
-      severity: 'error',
-      file,
-      line: 1,
-      column: 1,
-      path: '',
-      message: `the file is empty; expected ${kind.expected}`,
-    });
-  }
-  if (syntaxLines.size > 0 && TEMPLATE_SYNTAX.test(text)) {
-    issues.push({
-      severity: 'error',
-      file,
-      line: 1,
-      column: 1,
-      path: '',
-      message:
-        'the file holds unrendered Helm/Go template syntax ({{ … }}); render it first (e.g. `helm template`) and give the output',
-    });
-  }
+  const fileIssue = (message: string): SpecIssue => ({
+    severity: 'error',
+    file,
+    line: 1,
+    column: 1,
+    path: '',
+    message,
+  });
+  if (nonEmpty === 0) issues.push(fileIssue(`the file is empty; expected ${kind.expected}`));
+  const hint = syntaxLines.size > 0 ? templateHint(text) : undefined;
+  if (hint !== undefined) issues.push(fileIssue(hint));
   const sorted = sortIssues(issues);
   if (sorted.some((issue) => issue.severity === 'error')) return { ok: false, issues: sorted };
   return { ok: true, documents, warnings: sorted };
