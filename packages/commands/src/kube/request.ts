@@ -1,5 +1,4 @@
-import http from 'node:http';
-import https from 'node:https';
+import type https from 'node:https';
 import { NfdError } from '@nfd/spec';
 import type { LoadedKubeConfig } from './config.ts';
 
@@ -206,7 +205,12 @@ export function createRequester(
         );
       }
       if (signal !== undefined) options.signal = signal;
-      const send = url.protocol === 'http:' ? http.request : https.request;
+      // Taken at call time, not imported: an ESM import of node:http(s) loads Node's bundled undici
+      // (its lazy WebSocket getters), which every command would pay at start.
+      const send =
+        url.protocol === 'http:'
+          ? process.getBuiltinModule('node:http').request
+          : process.getBuiltinModule('node:https').request;
       let answer: { statusCode: number; text: string };
       try {
         answer = await new Promise((resolvePromise, reject) => {

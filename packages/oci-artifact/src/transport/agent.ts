@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import * as tls from 'node:tls';
 import { NfdError } from '@nfd/spec';
-import { Agent, type Dispatcher, EnvHttpProxyAgent } from 'undici';
+import type { Dispatcher } from 'undici';
 
 export interface DispatcherOptions {
   insecure?: boolean;
@@ -49,6 +49,8 @@ async function readPem(file: string, flag: string, marker: string): Promise<stri
 
 /** Reads the trust material and builds an undici dispatcher (an `EnvHttpProxyAgent` when a proxy is configured). */
 export async function createDispatcher(options: DispatcherOptions): Promise<Dispatcher> {
+  // undici (1.2 MB) is loaded on the first request, not when a command that never makes one starts.
+  const { Agent, EnvHttpProxyAgent } = await import('undici');
   const tlsOptions: { ca?: string[]; rejectUnauthorized?: boolean; cert?: string; key?: string } = {};
   if ((options.certFile === undefined) !== (options.keyFile === undefined)) {
     throw new NfdError('USAGE', 'a client certificate needs both --cert-file and --key-file');
