@@ -4,7 +4,6 @@ import {
   type Features,
   formatIssue,
   type LoadedDocument,
-  type LoadResult,
   loadCompatibilitySpecForEvaluation,
   loadNodeFeaturesForEvaluation,
   NfdError,
@@ -13,37 +12,7 @@ import {
 } from '@nfd/spec';
 import { parseAllDocuments } from 'yaml';
 import type { CommandContext } from './context.ts';
-import type { CliHost } from './host.ts';
 import { readInput } from './read-input.ts';
-
-/** A loaded input file: its documents and its text (for code frames). */
-export interface LoadedFile<T> {
-  file: string;
-  source: string;
-  documents: LoadedDocument<T>[];
-}
-
-/**
- * Reads and loads an input document of the given kind; a file that does not load is a usage-level
- * problem of the input, reported as SPEC_INVALID with every located issue.
- */
-export async function loadFile<T>(
-  host: CliHost,
-  file: string,
-  what: string,
-  load: (text: string, options: { file: string }) => LoadResult<T>,
-  text?: string,
-): Promise<LoadedFile<T>> {
-  const source = text ?? (await readInput(host, file));
-  const result = load(source, { file });
-  if (!result.ok) {
-    const lines = result.issues
-      .filter((issue) => issue.severity === 'error')
-      .map((issue) => formatIssue(issue));
-    throw new NfdError('SPEC_INVALID', `${file} is not a valid ${what}:\n${lines.join('\n')}`);
-  }
-  return { file, source, documents: result.documents };
-}
 
 /** The `kind` of the first document, to tell NodeFeatureRule files from NodeFeatureGroup ones. */
 export function documentKind(source: string): string | undefined {
@@ -121,12 +90,4 @@ export function firstLoaded<T>(
       .warn(`${file} holds ${documents.length} documents; only the first is used, as upstream does`);
   }
   return first;
-}
-
-export function firstDocument<T>(
-  ctx: CommandContext,
-  documents: readonly LoadedDocument<T>[],
-  file: string,
-): T {
-  return firstLoaded(ctx, documents, file).value;
 }

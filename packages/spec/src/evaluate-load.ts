@@ -7,7 +7,7 @@
 // an error (NfdError SPEC_INVALID, exit 2), one located line per problem.
 import type { CompatibilitySpec } from './compatibility-spec.ts';
 import { NfdError } from './errors.ts';
-import { decodeGo, GoDecodeError, type GoType } from './go-decode.ts';
+import { decodeGo, GoDecodeError, type GoType, jsonKind } from './go-decode.ts';
 import {
   GO_COMPATIBILITY_SPEC,
   GO_FEATURES,
@@ -16,10 +16,11 @@ import {
   GO_OBJECT_ENVELOPE,
   GO_RULE,
 } from './go-types.ts';
-import { type GoDocument, type GoNode, parseGoJson, parseGoYaml } from './go-yaml.ts';
+import { type GoDocument, type GoNode, parseGoJson, parseGoYaml, scalarText } from './go-yaml.ts';
 import { formatIssue, formatIssuePath, type SourceLocation, type SpecIssue } from './issue.ts';
 import { NFD_API_VERSION, NFD_API_VERSIONS } from './media-types.ts';
 import type { Features, NodeFeature } from './node-feature.ts';
+import { describeObjectKind } from './object-meta.ts';
 import type { GroupRule, Rule } from './rule.ts';
 import { suggestField } from './suggest-field.ts';
 import { templateHint } from './template-hint.ts';
@@ -167,11 +168,7 @@ function envelopeOf(document: GoDocument, file: string, collector: Collector): E
 }
 
 function describeKind(envelope: Envelope): string {
-  const kind = envelope.kind === undefined || envelope.kind === '' ? undefined : envelope.kind;
-  if (kind === undefined) return 'a document without `kind`';
-  const api =
-    envelope.apiVersion === undefined || envelope.apiVersion === '' ? '' : ` (${envelope.apiVersion})`;
-  return `${/^[AEIOU]/.test(kind) ? 'an' : 'a'} ${kind}${api}`;
+  return describeObjectKind(envelope.kind, envelope.apiVersion);
 }
 
 function checkApiVersion(envelope: Envelope, document: GoDocument, collector: Collector): void {
@@ -209,7 +206,7 @@ function ruleNodes(
     throw fileError(file, [
       {
         at: spec.at,
-        message: `json: cannot unmarshal ${jsonKindOf(spec)} into Go struct field ${specType.replace('Spec', '')}.spec of type v1alpha1.${specType}`,
+        message: `json: cannot unmarshal ${jsonKind(spec)} into Go struct field ${specType.replace('Spec', '')}.spec of type v1alpha1.${specType}`,
       },
     ]);
   let list: GoNode | undefined;
@@ -219,26 +216,18 @@ function ruleNodes(
     throw fileError(file, [
       {
         at: list.at,
-        message: `json: cannot unmarshal ${jsonKindOf(list)} into Go struct field ${specType}.spec.${field} of type []v1alpha1.${elemType}`,
+        message: `json: cannot unmarshal ${jsonKind(list)} into Go struct field ${specType}.spec.${field} of type []v1alpha1.${elemType}`,
       },
     ]);
   return list.items;
-}
-
-function jsonKindOf(node: GoNode): string {
-  if (node.kind === 'map') return 'object';
-  if (node.kind === 'seq') return 'array';
-  return node.scalar.type === 'str' ? 'string' : node.scalar.type === 'bool' ? 'bool' : 'number';
 }
 
 function ruleName(node: GoNode, index: number): string {
   if (node.kind === 'map') {
     for (const [key, entry] of node.entries) {
       if (key.toLowerCase() !== 'name' || entry.value.kind !== 'scalar') continue;
-      const scalar = entry.value.scalar;
-      if (scalar.type === 'str') return scalar.value;
-      if (scalar.type === 'int') return scalar.value.toString();
-      if (scalar.type === 'bool') return String(scalar.value);
+      const name = scalarText(entry.value.scalar);
+      if (name !== undefined) return name;
     }
   }
   return `rule #${index + 1}`;

@@ -9,7 +9,7 @@
 // - any other mismatch is encoding/json's UnmarshalTypeError, worded as Go words it:
 //   `json: cannot unmarshal number into Go struct field MatchExpression.spec.rules.matchFeatures.matchExpressions.value of type v1alpha1.MatchValue`.
 
-import { formatGoFloat32, type GoNode } from './go-yaml.ts';
+import { formatGoFloat32, type GoNode, scalarText } from './go-yaml.ts';
 import type { SourceLocation } from './issue.ts';
 
 /** A Go type, as far as decoding needs it; `name` is how Go prints it in errors. */
@@ -77,7 +77,8 @@ interface Where {
   basePath: readonly (string | number)[];
 }
 
-function jsonKind(node: GoNode): string {
+/** The JSON type encoding/json names in an UnmarshalTypeError. */
+export function jsonKind(node: GoNode): string {
   if (node.kind === 'map') return 'object';
   if (node.kind === 'seq') return 'array';
   switch (node.scalar.type) {
@@ -104,19 +105,8 @@ function typeError(node: GoNode, type: GoType, where: Where, literal?: string): 
 /** The string a scalar becomes in a string field (sigs.k8s.io/yaml's coercion). */
 function coercedString(node: GoNode): string | undefined {
   if (node.kind !== 'scalar') return undefined;
-  const { scalar } = node;
-  switch (scalar.type) {
-    case 'str':
-      return scalar.value;
-    case 'int':
-      return scalar.value.toString();
-    case 'float':
-      return formatGoFloat32(scalar.value);
-    case 'bool':
-      return scalar.value ? 'true' : 'false';
-    case 'null':
-      return '';
-  }
+  // null leaves a Go string at its zero value.
+  return scalarText(node.scalar) ?? '';
 }
 
 const INT_MIN = -(2n ** 63n);

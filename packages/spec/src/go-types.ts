@@ -74,36 +74,31 @@ const taint: GoType = {
   },
 };
 
+/** The fields a GroupRule has; a Rule has these and its outputs. */
+const groupRuleFields: Record<string, GoField> = {
+  name: field(str()),
+  vars: field(stringMap),
+  varsTemplate: field(str()),
+  matchFeatures: field(featureMatcher),
+  matchAny: field(matchAny),
+};
+
 /** v1alpha1.Rule (a NodeFeatureRule's rule). */
 export const GO_RULE: GoType = {
   kind: 'struct',
   name: 'v1alpha1.Rule',
   fields: {
-    name: field(str()),
+    ...groupRuleFields,
     labels: field(stringMap),
     labelsTemplate: field(str()),
     annotations: field(stringMap),
-    vars: field(stringMap),
-    varsTemplate: field(str()),
     taints: field({ kind: 'slice', name: '[]v1.Taint', elem: taint }),
     extendedResources: field(stringMap),
-    matchFeatures: field(featureMatcher),
-    matchAny: field(matchAny),
   },
 };
 
 /** v1alpha1.GroupRule (a NodeFeatureGroup's or a compatibility set's rule). */
-export const GO_GROUP_RULE: GoType = {
-  kind: 'struct',
-  name: 'v1alpha1.GroupRule',
-  fields: {
-    name: field(str()),
-    vars: field(stringMap),
-    varsTemplate: field(str()),
-    matchFeatures: field(featureMatcher),
-    matchAny: field(matchAny),
-  },
-};
+export const GO_GROUP_RULE: GoType = { kind: 'struct', name: 'v1alpha1.GroupRule', fields: groupRuleFields };
 
 /** An object's envelope: TypeMeta (inline) and metadata; `spec` and `status` are decoded separately. */
 export const GO_OBJECT_ENVELOPE: GoType = {

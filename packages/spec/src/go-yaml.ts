@@ -141,7 +141,7 @@ export function resolvePlainScalar(text: string): GoScalar {
  * opened them, which go-yaml allows and YAML 1.2 parsers reject ("Flow sequence in block collection
  * must be sufficiently indented"). Quotes and comments are respected; line count is unchanged.
  */
-export function reindentFlowContinuations(text: string): { text: string; lines: number[] } {
+function reindentFlowContinuations(text: string): { text: string; lines: number[] } {
   const lines = text.split('\n');
   const changed: number[] = [];
   let depth = 0;
@@ -232,7 +232,12 @@ function scalarOf(node: Scalar): GoScalar {
 }
 
 /** go-yaml's key text in sigs.k8s.io/yaml's conversion: strings as they are, others formatted. */
-function keyText(scalar: GoScalar, at: SourceLocation): string {
+/**
+ * The text sigs.k8s.io/yaml gives a scalar where Go wants a string (a string field, a map key): ints
+ * in decimal, floats as FormatFloat(v, 'g', -1, 32) (`key`: with go-yaml's .inf/.nan names), bools
+ * as "true"/"false"; undefined for null.
+ */
+export function scalarText(scalar: GoScalar, key = false): string | undefined {
   switch (scalar.type) {
     case 'str':
       return scalar.value;
@@ -241,10 +246,16 @@ function keyText(scalar: GoScalar, at: SourceLocation): string {
     case 'bool':
       return scalar.value ? 'true' : 'false';
     case 'float':
-      return formatGoFloat32(scalar.value, true);
+      return formatGoFloat32(scalar.value, key);
     case 'null':
-      throw new ConversionError('unsupported map key of type: <nil>, key: <nil>', at);
+      return undefined;
   }
+}
+
+function keyText(scalar: GoScalar, at: SourceLocation): string {
+  const text = scalarText(scalar, true);
+  if (text === undefined) throw new ConversionError('unsupported map key of type: <nil>, key: <nil>', at);
+  return text;
 }
 
 function convert(c: Converter, node: unknown, seen: Set<unknown>): GoNode {
@@ -324,16 +335,11 @@ function mergeInto(
  * (the first error of each line), located.
  */
 export function parseGoYaml(text: string): GoYamlResult {
-  let reindented: SourceLocation[] = [];
-  let parsed = parse(text);
-  if (parsed.some((doc) => doc.document.errors.some((error) => error.code === 'BAD_INDENT'))) {
-    const fixed = reindentFlowContinuations(text);
-    const retry = parse(fixed.text);
-    if (retry.every((doc) => doc.document.errors.length === 0)) {
-      parsed = retry;
-      reindented = fixed.lines.map((line) => ({ line, column: 1 }));
-    }
-  }
+  // Failsafe: every scalar stays a string, resolved here by go-yaml's rules; no merge handling by the library.
+  const stream = parseYamlStream(text, { schema: 'failsafe', uniqueKeys: false });
+  const { lineCounter } = stream;
+  const parsed = stream.documents.map((document) => ({ document, lineCounter }));
+  const reindented = stream.reindented.map((line) => ({ line, column: 1 }));
   const errors: GoYamlError[] = [];
   const seenLines = new Set<number>();
   for (const { document, lineCounter } of parsed) {
@@ -364,15 +370,30 @@ export function parseGoYaml(text: string): GoYamlResult {
   return { ok: true, documents, reindented };
 }
 
-function parse(text: string) {
-  const lineCounter = new LineCounter();
-  // Failsafe: every scalar stays a string, resolved here by go-yaml's rules; no merge handling by the library.
-  return parseAllDocuments(text, {
-    lineCounter,
-    schema: 'failsafe',
-    prettyErrors: false,
-    uniqueKeys: false,
-  }).map((document) => ({ document, lineCounter }));
+/**
+ * `parseAllDocuments` with go-yaml's tolerance for flow collections continued at their parent key's
+ * column: when the text fails only that way, it is parsed again re-indented (line numbers unchanged;
+ * `reindented` lists the lines moved). Shared by the strict and the evaluating loader.
+ */
+export function parseYamlStream(
+  input: string,
+  options: { schema?: 'failsafe'; uniqueKeys?: boolean } = {},
+): { text: string; lineCounter: LineCounter; documents: Document.Parsed[]; reindented: number[] } {
+  const parse = (text: string) => {
+    const lineCounter = new LineCounter();
+    return {
+      lineCounter,
+      documents: parseAllDocuments(text, { ...options, lineCounter, prettyErrors: false }),
+    };
+  };
+  const first = parse(input);
+  if (first.documents.some((document) => document.errors.some((error) => error.code === 'BAD_INDENT'))) {
+    const fixed = reindentFlowContinuations(input);
+    const retry = parse(fixed.text);
+    if (retry.documents.every((document) => document.errors.length === 0))
+      return { text: fixed.text, ...retry, reindented: fixed.lines };
+  }
+  return { text: input, ...first, reindented: [] };
 }
 
 function firstLine(message: string): string {

@@ -1,15 +1,16 @@
 import { readFile } from 'node:fs/promises';
-import { type Document, isScalar, LineCounter, parseAllDocuments, visit, type YAMLError } from 'yaml';
+import { isScalar, visit, type YAMLError } from 'yaml';
 import type { z } from 'zod';
 import { findCompatibilitySpecProblems } from './check-compatibility-spec.ts';
 import { type CompatibilitySpec, CompatibilitySpecSchema } from './compatibility-spec.ts';
 import { NfdError } from './errors.ts';
-import { reindentFlowContinuations } from './go-yaml.ts';
+import { parseYamlStream } from './go-yaml.ts';
 import { formatIssuePath, type SpecIssue, sortIssues } from './issue.ts';
 import type { LoadedDocument, LoadResult } from './load-result.ts';
 import { type Features, FeaturesSchema, type NodeFeature, NodeFeatureSchema } from './node-feature.ts';
 import { type NodeFeatureGroup, NodeFeatureGroupSchema } from './node-feature-group.ts';
 import { type NodeFeatureRule, NodeFeatureRuleSchema } from './node-feature-rule.ts';
+import { describeObjectKind } from './object-meta.ts';
 import { type Finding, findingsFromZodError } from './schema-issues.ts';
 import { templateHint } from './template-hint.ts';
 import {
@@ -77,25 +78,6 @@ function isEmptyDocument(source: SourceDocument): boolean {
   return range === undefined || range === null || source.text.slice(range[0], range[1]).trim() === '';
 }
 
-/** Parses the stream; flow collections continued at their parent key's column are accepted, as Go's YAML does. */
-function parseStream(input: string): {
-  text: string;
-  lineCounter: LineCounter;
-  parsed: Document.Parsed[];
-  reindented: number[];
-} {
-  const lineCounter = new LineCounter();
-  const parsed = parseAllDocuments(input, { lineCounter, prettyErrors: false });
-  if (parsed.some((document) => document.errors.some((error) => error.code === 'BAD_INDENT'))) {
-    const fixed = reindentFlowContinuations(input);
-    const retryCounter = new LineCounter();
-    const retry = parseAllDocuments(fixed.text, { lineCounter: retryCounter, prettyErrors: false });
-    if (retry.every((document) => document.errors.length === 0))
-      return { text: fixed.text, lineCounter: retryCounter, parsed: retry, reindented: fixed.lines };
-  }
-  return { text: input, lineCounter, parsed, reindented: [] };
-}
-
 /** The `kind` a document says it is, when it is a mapping with a string `kind`. */
 function declaredKind(data: unknown): { kind: string; apiVersion: string } | undefined {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return undefined;
@@ -105,7 +87,7 @@ function declaredKind(data: unknown): { kind: string; apiVersion: string } | und
 }
 
 function loadDocuments<T>(input: string, file: string, kind: DocumentKind<T>, check: boolean): LoadResult<T> {
-  const { text, lineCounter, parsed, reindented } = parseStream(input);
+  const { text, lineCounter, documents: parsed, reindented } = parseYamlStream(input);
   const issues: SpecIssue[] = [];
   const documents: LoadedDocument<T>[] = [];
   for (const line of reindented) {
@@ -143,14 +125,13 @@ function loadDocuments<T>(input: string, file: string, kind: DocumentKind<T>, ch
     if (kind.kind !== undefined && declared !== undefined && declared.kind !== kind.kind) {
       // Another kind of object (an OLM ClusterServiceVersion, a ConfigMap): one line, not its fields.
       const { line, column } = locate(['kind']);
-      const api = declared.apiVersion === '' ? '' : ` (${declared.apiVersion})`;
       issues.push({
         severity: 'error',
         file,
         line,
         column,
         path: '',
-        message: `this document is ${/^[AEIOU]/.test(declared.kind) ? 'an' : 'a'} ${declared.kind}${api}, not ${kind.expected}`,
+        message: `this document is ${describeObjectKind(declared.kind, declared.apiVersion)}, not ${kind.expected}`,
       });
       return;
     }

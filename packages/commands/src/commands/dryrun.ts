@@ -66,25 +66,29 @@ Examples:
         // Unusable input is a clean "no" with the problem in the result (matching.md §9.3); a file
         // that is no NodeFeature at all is a usage error (§9.4).
         if (!(error instanceof NfdError) || error.code === 'USAGE') throw error;
-        ctx.host.stdout.write(
-          renderDryrun(
-            {
-              rules: [],
-              labels: {},
-              annotations: {},
-              extendedResources: {},
-              taints: [],
-              errors: [error.message],
-            },
-            options.output,
-            render,
-          ),
-        );
-        ctx.exitCode = 1;
+        unusableInput(ctx, error, options.output, render);
         return;
       }
       runRuleSource(ctx, source, index, options.output, render);
     });
+}
+
+/** Unusable input is a clean "no" with the problem in the result (matching.md §9.3): exit 1. */
+function unusableInput(
+  ctx: CommandContext,
+  error: NfdError,
+  format: 'text' | 'json' | 'yaml',
+  render: Parameters<typeof renderDryrun>[2],
+): void {
+  const errors = error.hint === undefined ? [error.message] : [error.message, `hint: ${error.hint}`];
+  ctx.host.stdout.write(
+    renderDryrun(
+      { rules: [], labels: {}, annotations: {}, extendedResources: {}, taints: [], errors },
+      format,
+      render,
+    ),
+  );
+  ctx.exitCode = 1;
 }
 
 /**
@@ -105,15 +109,7 @@ export function runRuleSource(
     loaded = loadRuleFileForEvaluation(source, { file: ruleFile });
   } catch (error) {
     if (!(error instanceof NfdError)) throw error;
-    const errors = error.hint === undefined ? [error.message] : [error.message, `hint: ${error.hint}`];
-    ctx.host.stdout.write(
-      renderDryrun(
-        { rules: [], labels: {}, annotations: {}, extendedResources: {}, taints: [], errors },
-        format,
-        render,
-      ),
-    );
-    ctx.exitCode = 1;
+    unusableInput(ctx, error, format, render);
     return;
   }
   reportLoadWarnings(ctx, loaded.warnings);
