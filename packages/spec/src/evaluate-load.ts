@@ -121,12 +121,11 @@ function twoPass<R>(file: string, load: (collector: Collector, fast: boolean) =>
   try {
     return load(fast, true);
   } catch (error) {
-    if (
-      !(error instanceof NeedsLocations) &&
-      !(error instanceof NfdError) &&
-      !(error instanceof GoDecodeError)
-    )
-      throw error;
+    // Only the unlocated JSON pass is worth repeating; a YAML text was read located the first time.
+    const again =
+      fast.unlocated &&
+      (error instanceof NeedsLocations || error instanceof NfdError || error instanceof GoDecodeError);
+    if (!again) throw error;
   }
   return load(new Collector(file), false);
 }
