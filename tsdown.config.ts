@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import type { UserConfig } from 'tsdown';
 
 /** Shared by every package's tsdown.config.ts: ESM for Node, declarations by oxc (isolatedDeclarations). */
@@ -11,9 +12,24 @@ export const baseConfig: UserConfig = {
   clean: true,
 };
 
-/** Shared by the apps: one bundled file each (quick start-up), @nfd/commands and its dependencies inlined. */
+const source = (path: string): string => fileURLToPath(new URL(`packages/${path}`, import.meta.url));
+
+/**
+ * Shared by the apps: @nfd/commands and its dependencies inlined, bundled from the workspace
+ * packages' sources (not their one-file dist) so that each command's implementation, and the
+ * libraries only it needs, land in chunks loaded when that command runs (cold start).
+ */
 export const appConfig: UserConfig = {
   ...baseConfig,
   entry: ['src/main.ts'],
   dts: false,
+  alias: {
+    '@nfd/commands/launcher': source('commands/src/launcher.ts'),
+    '@nfd/commands': source('commands/src/index.ts'),
+    '@nfd/feature-sources': source('feature-sources/src/index.ts'),
+    '@nfd/matcher': source('matcher/src/index.ts'),
+    '@nfd/oci-artifact': source('oci-artifact/src/index.ts'),
+    '@nfd/report': source('report/src/index.ts'),
+    '@nfd/spec': source('spec/src/index.ts'),
+  },
 };

@@ -13,7 +13,7 @@ import {
 } from '@nfd/feature-sources';
 import { NfdError } from '@nfd/spec';
 import type { CommandContext } from './context.ts';
-import { collectList } from './documents.ts';
+import { collectList } from './option-values.ts';
 
 // The flags and the glue shared by every command that discovers this host's features.
 

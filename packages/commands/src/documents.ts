@@ -24,22 +24,6 @@ export function documentKind(source: string): string | undefined {
   return undefined;
 }
 
-/** A repeatable option's values in order: `-n a.yaml -n b.yaml` → [a.yaml, b.yaml]. */
-export function collectRepeated(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
-
-/** `--tags a,b --tags c` → [a, b, c]: repeatable and comma-separated, as upstream's StringSlice. */
-export function collectList(value: string, previous: string[] = []): string[] {
-  return [
-    ...previous,
-    ...value
-      .split(',')
-      .map((item) => item.trim())
-      .filter((item) => item !== ''),
-  ];
-}
-
 /** Prints the evaluating loader's warnings (unknown fields, skipped documents, …) on stderr. */
 export function reportLoadWarnings(ctx: CommandContext, warnings: readonly SpecIssue[]): void {
   const logger = ctx.logger();

@@ -103,3 +103,37 @@ describe('the command tree', () => {
     expect(result.stderr).toMatch(/^Usage: nfd /);
   });
 });
+
+describe('the command a run loads (cold start)', () => {
+  it('names the one command argv runs, so only its module is imported', async () => {
+    const { invokedCommand } = await import('./program.ts');
+    expect(invokedCommand(['dryrun', '-f', 'r.yaml'])).toEqual(['dryrun']);
+    expect(invokedCommand(['--debug', 'compat', 'validate-node', '--spec', 's.yaml'])).toEqual([
+      'compat',
+      'validate-node',
+    ]);
+    expect(invokedCommand(['export', 'features'])).toEqual(['export']);
+    expect(invokedCommand(['--version'])).toBe('none');
+    expect(invokedCommand(['bogus'])).toBe('none');
+    for (const args of [
+      [],
+      ['--help'],
+      ['dryrun', '-h'],
+      ['help', 'dryrun'],
+      ['compat'],
+      ['compat', 'nope'],
+    ]) {
+      expect(invokedCommand(args)).toBeUndefined();
+    }
+  });
+
+  it('answers the same with the lazy tree as with the whole one', async () => {
+    for (const args of [['--version'], ['bogus'], ['dryrun'], ['compat', 'validate-node', '--nope']]) {
+      const result = await run(args);
+      expect(result.code, args.join(' ')).toBe(args[0] === '--version' ? 0 : 2);
+      if (args[0] === 'bogus') expect(result.stderr).toContain("unknown command 'bogus'");
+      if (args[0] === 'dryrun') expect(result.stderr).toContain('required option');
+      if (args[0] === 'compat') expect(result.stderr).toContain("unknown option '--nope'");
+    }
+  });
+});

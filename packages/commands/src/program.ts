@@ -1,10 +1,6 @@
 import { Command, CommanderError, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { NfdError } from '@nfd/spec';
 import { compatCommand } from './commands/compat.ts';
-import { dryrunCommand } from './commands/dryrun.ts';
-import { exportCommand } from './commands/export.ts';
-import { testCommand } from './commands/test.ts';
-import { validateCommand } from './commands/validate.ts';
 import { complete, completionScript, renderCompletion } from './completion.ts';
 import { type CommandContext, createContext } from './context.ts';
 import type { CliHost } from './host.ts';
@@ -20,14 +16,100 @@ export const EXIT_INTERRUPTED = 130;
 /** Help is wrapped to the terminal, or to this width when not on one (stable in files and tests). */
 const HELP_WIDTH = 100;
 
+type DefineCommand = (ctx: CommandContext) => CommandUnknownOpts;
+
+/** A command of the tree whose module (and what only it needs) is imported when it is used. */
+interface LazyCommand {
+  name: string;
+  load: () => Promise<DefineCommand>;
+}
+
+// Each import() is a chunk of its own in the apps' bundles: a run loads the command it runs, and
+// the libraries that command needs, and nothing else (cold start; `--version` loads none).
+const TOP_COMMANDS: readonly LazyCommand[] = [
+  { name: 'validate', load: async () => (await import('./commands/validate.ts')).validateCommand },
+  { name: 'test', load: async () => (await import('./commands/test.ts')).testCommand },
+  { name: 'dryrun', load: async () => (await import('./commands/dryrun.ts')).dryrunCommand },
+  { name: 'compat', load: async () => compatCommand },
+  { name: 'export', load: async () => (await import('./commands/export.ts')).exportCommand },
+];
+
+const COMPAT_COMMANDS: readonly LazyCommand[] = [
+  {
+    name: 'attach-spec',
+    load: async () => (await import('./commands/compat-attach-spec.ts')).compatAttachSpecCommand,
+  },
+  {
+    name: 'remove-spec',
+    load: async () => (await import('./commands/compat-remove-spec.ts')).compatRemoveSpecCommand,
+  },
+  {
+    name: 'list-specs',
+    load: async () => (await import('./commands/compat-list-specs.ts')).compatListSpecsCommand,
+  },
+  {
+    name: 'validate-spec',
+    load: async () => (await import('./commands/compat-validate-spec.ts')).compatValidateSpecCommand,
+  },
+  {
+    name: 'validate-node',
+    load: async () => (await import('./commands/compat-validate-node.ts')).compatValidateNodeCommand,
+  },
+  {
+    name: 'validate-cluster',
+    load: async () => (await import('./commands/compat-validate-cluster.ts')).compatValidateClusterCommand,
+  },
+  {
+    name: 'select-image',
+    load: async () => (await import('./commands/compat-select-image.ts')).compatSelectImageCommand,
+  },
+  { name: 'job', load: async () => (await import('./commands/compat-job.ts')).compatJobCommand },
+  {
+    name: 'scheduling',
+    load: async () => (await import('./commands/compat-scheduling.ts')).compatSchedulingCommand,
+  },
+];
+
+/** Root options that take no value and may come before the command word. */
+const ROOT_FLAGS = new Set(['--debug']);
+
+/**
+ * The command `args` run when they name one unambiguously (`["dryrun"]`, `["compat",
+ * "validate-node"]`), so that only its module is loaded; "none" when they run no command at all
+ * (`--version`, or an unknown word, which only needs the names); undefined when they need the
+ * whole tree (help, completion, a group without its subcommand).
+ */
+export function invokedCommand(args: readonly string[]): string[] | 'none' | undefined {
+  let i = 0;
+  while (i < args.length && ROOT_FLAGS.has(args[i] ?? '')) i++;
+  const words = args.slice(i);
+  if (words.includes('-h') || words.includes('--help')) return undefined;
+  const [first, second] = words;
+  if (first === undefined) return undefined;
+  if (first === '--version') return 'none';
+  const top = TOP_COMMANDS.find((command) => command.name === first);
+  if (top === undefined)
+    return first === 'help' || first === 'completion' || first.startsWith('-') ? undefined : 'none';
+  if (top.name !== 'compat') return [top.name];
+  return COMPAT_COMMANDS.some((command) => command.name === second) && second !== undefined
+    ? [top.name, second]
+    : undefined;
+}
+
 /**
  * Builds the one command tree both binaries run. A fresh program per run: commander keeps parse
- * state on its commands.
+ * state on its commands. With `only` (see invokedCommand), the commands not on that path are
+ * placeholders that carry just their names; the default is the whole tree.
  */
-export function createProgram(
+export async function createProgram(
   host: CliHost,
   ctx: CommandContext = createContext(host, () => false),
-): CommandUnknownOpts {
+  only?: readonly string[] | 'none',
+): Promise<CommandUnknownOpts> {
+  const wanted = (path: readonly string[]): boolean =>
+    only === undefined || (only !== 'none' && path.every((name, i) => only[i] === name));
+  const build = async (entry: LazyCommand, path: readonly string[]): Promise<CommandUnknownOpts> =>
+    wanted(path) ? (await entry.load())(ctx) : new Command(entry.name);
   const program: CommandUnknownOpts = new Command(host.displayName)
     .description(
       host.kube
@@ -36,19 +118,24 @@ export function createProgram(
     )
     .version(host.version, '--version', 'print the version')
     .option('--debug', 'print debug details and stack traces on stderr', false)
-    .helpCommand(false)
-    .addCommand(validateCommand(ctx))
-    .addCommand(testCommand(ctx))
-    .addCommand(dryrunCommand(ctx))
-    .addCommand(compatCommand(ctx))
-    .addCommand(exportCommand(ctx))
-    .addHelpText(
-      'after',
-      `
+    .helpCommand(false);
+  const tops = await Promise.all(TOP_COMMANDS.map((entry) => build(entry, [entry.name])));
+  for (const command of tops) {
+    program.addCommand(command);
+    if (command.name() === 'compat' && wanted(['compat'])) {
+      const children = await Promise.all(
+        COMPAT_COMMANDS.map((entry) => build(entry, ['compat', entry.name])),
+      );
+      for (const child of children) command.addCommand(child);
+    }
+  }
+  program.addHelpText(
+    'after',
+    `
 Examples:
   ${host.displayName} compat validate-spec --spec spec.yaml
   ${host.displayName} help compat validate-spec`,
-    );
+  );
   program.addCommand(helpCommand(program));
   program.addCommand(completionCommand(host));
   for (const command of walk(program)) configureCommand(command, host);
@@ -142,7 +229,7 @@ export function listCommands(program: CommandUnknownOpts): { name: string; comma
 export async function runCli(host: CliHost, args: readonly string[]): Promise<number> {
   let debug = args.includes('--debug');
   const ctx = createContext(host, () => debug);
-  const program = createProgram(host, ctx);
+  const program = await createProgram(host, ctx, args[0] === '__complete' ? undefined : invokedCommand(args));
   // cobra's completion protocol, answered before commander parses anything: the words may be
   // half-typed options that must not act (`--vers` is not --version here).
   if (args[0] === '__complete') {

@@ -5,9 +5,9 @@ import { createProgram, listCommands } from './program.ts';
  * The command reference of the README: every command's help, as the binary prints it. A test
  * keeps the README in step with the tree (`pnpm docs` rewrites it).
  */
-export function renderCommandReference(host: Omit<CliHost, 'stdout'>): string {
+export async function renderCommandReference(host: Omit<CliHost, 'stdout'>): Promise<string> {
   let help = '';
-  const program = createProgram({ ...host, stdout: { write: (text: string) => (help += text) } });
+  const program = await createProgram({ ...host, stdout: { write: (text: string) => (help += text) } });
   const sections = listCommands(program)
     .filter(({ command }) => command.name() !== 'help')
     .map(({ name, command }) => {

@@ -20,7 +20,7 @@ import { type GoDocument, type GoNode, parseGoJson, parseGoYaml, scalarText } fr
 import { formatIssue, formatIssuePath, type SourceLocation, type SpecIssue } from './issue.ts';
 import { NFD_API_VERSION, NFD_API_VERSIONS } from './media-types.ts';
 import type { Features, NodeFeature } from './node-feature.ts';
-import { describeObjectKind } from './object-meta.ts';
+import { describeObjectKind } from './object-kind.ts';
 import type { GroupRule, Rule } from './rule.ts';
 import { suggestField } from './suggest-field.ts';
 import { templateHint } from './template-hint.ts';

@@ -10,7 +10,7 @@ import type { LoadedDocument, LoadResult } from './load-result.ts';
 import { type Features, FeaturesSchema, type NodeFeature, NodeFeatureSchema } from './node-feature.ts';
 import { type NodeFeatureGroup, NodeFeatureGroupSchema } from './node-feature-group.ts';
 import { type NodeFeatureRule, NodeFeatureRuleSchema } from './node-feature-rule.ts';
-import { describeObjectKind } from './object-meta.ts';
+import { describeObjectKind } from './object-kind.ts';
 import { type Finding, findingsFromZodError } from './schema-issues.ts';
 import { templateHint } from './template-hint.ts';
 import {

@@ -4,8 +4,8 @@ import { type CompatibilitySet, NfdError, stringifyForGo } from '@nfd/spec';
 import { type ValidateJob, validateJobManifest } from '../cluster/validate-job.ts';
 import { type NodeOutcome, runValidateJobs } from '../cluster/validate-jobs.ts';
 import type { CommandContext } from '../context.ts';
-import { collectRepeated } from '../documents.ts';
 import { connectKube, type KubeClient, type KubeFlags, kubeOptions, kubeOptionsOf } from '../kube/index.ts';
+import { collectRepeated } from '../option-values.ts';
 import { colorEnabled } from '../terminal.ts';
 import {
   type ClusterReport,

@@ -2,8 +2,8 @@ import { Command } from '@commander-js/extra-typings';
 import { listSpecs, removeSpecs } from '@nfd/oci-artifact';
 import { NfdError } from '@nfd/spec';
 import type { CommandContext } from '../context.ts';
-import { collectRepeated } from '../documents.ts';
 import { wantedPlatform, withImage } from '../image-target.ts';
+import { collectRepeated } from '../option-values.ts';
 import { type RegistryFlags, registryOptions } from '../registry-options.ts';
 
 export function compatRemoveSpecCommand(ctx: CommandContext): Command {

@@ -11,8 +11,9 @@ import { renderTable } from '@nfd/report';
 import { type CompatibilitySpec, loadCompatibilitySpecForEvaluation, NfdError } from '@nfd/spec';
 import type { CommandContext } from '../context.ts';
 import { type DiscoveryFlags, discoverHost, discoveryOptions } from '../discovery.ts';
-import { collectRepeated, loadFeatureFiles } from '../documents.ts';
+import { loadFeatureFiles } from '../documents.ts';
 import { machinePlatform, wantedPlatform, withImage } from '../image-target.ts';
+import { collectRepeated } from '../option-values.ts';
 import { readInput } from '../read-input.ts';
 import { type RegistryFlags, registryOptions } from '../registry-options.ts';
 

@@ -11,10 +11,11 @@ import { createStyler, formatReportedExpression, renderTable, withoutHostFacts }
 import type { CompatibilitySet, CompatibilitySpec, NodeFeature } from '@nfd/spec';
 import { stringifyForGo } from '@nfd/spec';
 import type { CommandContext } from '../context.ts';
-import { collectList, specForEvaluation } from '../documents.ts';
+import { specForEvaluation } from '../documents.ts';
 import { NODE_NAME_LABEL } from '../kube/client.ts';
 import { DEFAULT_NFD_NAMESPACE, groupByNode, mergeAsMaster } from '../kube/node-features.ts';
 import { connectWithFlags, type KubeFlags, kubeOptions } from '../kube/options.ts';
+import { collectList } from '../option-values.ts';
 import { registryOptions } from '../registry-options.ts';
 import { readSpecText, type SpecSourceFlags } from '../spec-source.ts';
 import { colorEnabled } from '../terminal.ts';

@@ -15,7 +15,8 @@ import {
   type Rule,
 } from '@nfd/spec';
 import type { CommandContext } from '../context.ts';
-import { collectRepeated, loadFeatureFiles, reportLoadWarnings } from '../documents.ts';
+import { loadFeatureFiles, reportLoadWarnings } from '../documents.ts';
+import { collectRepeated } from '../option-values.ts';
 import { readInput } from '../read-input.ts';
 import { colorEnabled } from '../terminal.ts';
 

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { Command, Option } from '@commander-js/extra-typings';
 import { renderFeaturesJson, renderLabelsJson, toNodeFeature } from '@nfd/feature-sources';
-import { NfdError, stringifyForGo } from '@nfd/spec';
+import { NfdError } from '@nfd/spec';
 import type { CommandContext } from '../context.ts';
 import { type DiscoveryFlags, discoverHost, discoveryOptions } from '../discovery.ts';
 
@@ -70,7 +70,8 @@ Examples:
       }
       const text =
         options.output === 'yaml'
-          ? stringifyForGo(document)
+          ? // The YAML writer (and its YAML library) loads only for YAML output.
+            (await import('@nfd/spec')).stringifyForGo(document)
           : options.nodefeature === true
             ? `${JSON.stringify(document, null, 4)}\n`
             : renderFeaturesJson(result.features);
