@@ -73,7 +73,7 @@ function measure(argv: readonly string[]): Sample {
   const report = join(scratch, 'time.txt');
   const result = spawnSync('/usr/bin/time', ['-q', '-f', '%U %S %M %e %x', '-o', report, ...argv], {
     stdio: ['ignore', 'ignore', 'ignore'],
-    env: { ...process.env, NO_COLOR: '1' },
+    env: { ...process.env, NO_COLOR: '1', PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` },
   });
   if (result.error !== undefined) throw result.error;
   const fields = readFileSync(report, 'utf8').trim().split('\n').at(-1)?.split(' ').map(Number) ?? [];
@@ -118,7 +118,8 @@ function compare(sides: readonly (readonly string[])[]): Summary[] {
 }
 
 const node = process.execPath;
-const nfd = (...rest: string[]): string[] => [node, ours, ...rest];
+// The bin runs as a user runs it (its shebang's flags apply), on this Node (first on PATH).
+const nfd = (...rest: string[]): string[] => [ours, ...rest];
 const upstream = (bin: string, ...rest: string[]): string[] =>
   upstreamDir === undefined ? [] : [join(upstreamDir, bin), ...rest];
 

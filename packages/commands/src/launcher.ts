@@ -53,7 +53,9 @@ export function relaunchOnSupportedNode(entryUrl: string, script: string | undef
     );
     return 2;
   }
-  const child = spawnSync(node, [script, ...process.argv.slice(2)], { stdio: 'inherit' });
+  const child = spawnSync(node, [...process.execArgv, script, ...process.argv.slice(2)], {
+    stdio: 'inherit',
+  });
   if (child.error !== undefined) {
     process.stderr.write(`error: cannot run ${node}: ${child.error.message}\n`);
     return 2;

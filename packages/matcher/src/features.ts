@@ -28,6 +28,8 @@ export interface FeatureParts {
 /**
  * Features by exact (case-sensitive) name. Parts are never changed in place: updates replace
  * the FeatureParts object (copy on write), so clones made by cloneFeatureIndex share them safely.
+ * The one exception is the `rule.matched` map an index created itself (setMatchedAttributes),
+ * which no other index shares.
  */
 export interface FeatureIndex {
   readonly features: Map<string, FeatureParts>;
@@ -71,10 +73,18 @@ export function indexFeatures(features: Features): FeatureIndex {
 }
 
 /**
+ * The `rule.matched` attribute map each index created itself and may therefore extend in place: a
+ * run of N rules then costs N insertions, not N copies of a growing map. Cloning an index (or
+ * being cloned) ends that ownership, so clones never see each other's insertions.
+ */
+const ownedMatched = new WeakMap<FeatureIndex, Map<string, string>>();
+
+/**
  * A copy that can take its own `rule.matched` insertions without affecting `index`, so that
  * one indexed node can be evaluated by many rule runs. Cheap: parts are shared (copy on write).
  */
 export function cloneFeatureIndex(index: FeatureIndex): FeatureIndex {
+  ownedMatched.delete(index);
   return { features: new Map(index.features) };
 }
 
@@ -85,11 +95,14 @@ export function cloneFeatureIndex(index: FeatureIndex): FeatureIndex {
  * rule's output map, and later changes to `entries` cannot change the features.
  */
 export function setMatchedAttributes(index: FeatureIndex, entries: Readonly<Record<string, string>>): void {
-  updateParts(index.features, RULE_MATCHED_FEATURE, (parts) => {
-    const attributes = new Map(parts.attributes ?? []);
-    for (const [key, value] of Object.entries(entries)) attributes.set(key, value);
-    return { ...parts, attributes };
-  });
+  const parts = index.features.get(RULE_MATCHED_FEATURE) ?? NO_PARTS;
+  let attributes = ownedMatched.get(index);
+  if (attributes === undefined || parts.attributes !== attributes) {
+    attributes = new Map(parts.attributes ?? []);
+    ownedMatched.set(index, attributes);
+    index.features.set(RULE_MATCHED_FEATURE, { ...parts, attributes });
+  }
+  for (const key in entries) attributes.set(key, entries[key] as string);
 }
 
 /** The value of attribute `element` of attribute feature `feature`, exact names (§8.3). */

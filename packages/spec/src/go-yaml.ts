@@ -27,6 +27,7 @@ import {
   parseAllDocuments,
   Scalar,
 } from 'yaml';
+import { parseGoYamlFast } from './go-yaml-fast.ts';
 import type { SourceLocation } from './issue.ts';
 
 /** A scalar as go-yaml typed it. `int` keeps its decimal text (it may not fit a JS number). */
@@ -335,6 +336,14 @@ function mergeInto(
  * (the first error of each line), located.
  */
 export function parseGoYaml(text: string): GoYamlResult {
+  // The common shapes go through the fast reader, which answers only when it is sure.
+  const fast = parseGoYamlFast(text);
+  if (fast !== undefined) return { ok: true, documents: fast, reindented: [] };
+  return parseGoYamlFully(text);
+}
+
+/** parseGoYaml through the YAML library, for every text (the reference the fast reader is tested against). */
+export function parseGoYamlFully(text: string): GoYamlResult {
   // Failsafe: every scalar stays a string, resolved here by go-yaml's rules; no merge handling by the library.
   const stream = parseYamlStream(text, { schema: 'failsafe', uniqueKeys: false });
   const { lineCounter } = stream;
