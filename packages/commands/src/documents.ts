@@ -7,6 +7,7 @@ import {
   loadCompatibilitySpecForEvaluation,
   loadNodeFeaturesForEvaluation,
   NfdError,
+  parseGoYaml,
   type NodeFeature,
   type SpecIssue,
 } from '@nfd/spec';
@@ -16,6 +17,15 @@ import { readInput } from './read-input.ts';
 
 /** The `kind` of the first document, to tell NodeFeatureRule files from NodeFeatureGroup ones. */
 export function documentKind(source: string): string | undefined {
+  // Go's reading (its fast reader answers for most files); a file it cannot read is sniffed again.
+  const read = parseGoYaml(source);
+  if (read.ok) {
+    for (const { root } of read.documents) {
+      const kind = root?.kind === 'map' ? root.entries.get('kind')?.value : undefined;
+      if (kind?.kind === 'scalar' && kind.scalar.type === 'str') return kind.scalar.value;
+    }
+    return undefined;
+  }
   for (const document of parseAllDocuments(source)) {
     if (!('contents' in document)) continue;
     const kind: unknown = document.get('kind');

@@ -196,3 +196,18 @@ describe('the fast YAML reader', () => {
     }
   });
 });
+
+describe('the fast YAML reader on large and deep input', () => {
+  it('reads a file of 200,000 lines (no argument-spread limits)', () => {
+    const text = Array.from({ length: 100_000 }, (_, i) => `k${i}:\n  v: ${i}\n`).join('');
+    const documents = parseGoYamlFast(text);
+    expect(documents?.[0]?.root?.kind === 'map' && documents[0].root.entries.size).toBe(100_000);
+  });
+
+  it('leaves deep nesting to the full reader instead of overflowing the stack', () => {
+    const depth = 5000;
+    const block = Array.from({ length: depth }, (_, i) => `${' '.repeat(i)}a:\n`).join('') + `${' '.repeat(depth)}b: 1\n`;
+    expect(parseGoYamlFast(block)).toBeUndefined();
+    expect(parseGoYamlFast(`a: ${'['.repeat(depth)}${']'.repeat(depth)}\n`)).toBeUndefined();
+  });
+});

@@ -27,6 +27,8 @@ interface Line {
 }
 
 const CODE_SPACE = 32;
+/** Deeper nesting than this is left to the full reader (no real file comes close). */
+const MAX_DEPTH = 64;
 
 /** Characters that start something the reader does not handle, at the start of a value. */
 const VALUE_BAILS = new Set(['&', '*', '!', '|', '>', '%', '@', '`', '?', ']', '}', ',', ':', '#']);
@@ -56,7 +58,9 @@ export function parseGoYamlFast(text: string): GoDocument[] | undefined {
 
 class Reader {
   /** The content lines of the document being read. */
-  readonly #lines: Line[] = [];
+  #lines: Line[] = [];
+  /** Nesting depth of blocks and flow collections (deep nesting: the full reader decides). */
+  #depth = 0;
   /** Index of the next content line of the current document. */
   #next = 0;
   /** Content lines per document. */
@@ -95,8 +99,7 @@ class Reader {
     for (const [index, lines] of this.#documents.entries()) {
       // An empty document (comments only, or `---` with nothing after): the full reader decides.
       if (lines.length === 0) out();
-      this.#lines.length = 0;
-      this.#lines.push(...lines);
+      this.#lines = lines;
       this.#next = 0;
       const first = lines[0] as Line;
       const root = this.#block(first.indent);
@@ -113,6 +116,15 @@ class Reader {
 
   /** A block node whose first line is the next one, at exactly `indent`. */
   #block(indent: number): GoNode {
+    if (++this.#depth > MAX_DEPTH) out();
+    try {
+      return this.#blockAt(indent);
+    } finally {
+      this.#depth--;
+    }
+  }
+
+  #blockAt(indent: number): GoNode {
     const line = this.#peek() ?? out();
     if (line.indent !== indent) out();
     if (isSequenceEntry(line.text)) return this.#sequence(indent);
@@ -401,12 +413,16 @@ class FlowReader {
     return { line: this.#line, column: this.#column + this.#i };
   }
 
+  #depth = 0;
+
   node(): GoNode {
     this.#spaces();
     const char = this.#text[this.#i];
-    if (char === '[') return this.#sequence();
-    if (char === '{') return this.#mapping();
-    return this.#scalar();
+    if (char !== '[' && char !== '{') return this.#scalar();
+    if (++this.#depth > MAX_DEPTH) out();
+    const node = char === '[' ? this.#sequence() : this.#mapping();
+    this.#depth--;
+    return node;
   }
 
   #sequence(): GoNode {
