@@ -7,8 +7,8 @@ import {
   loadCompatibilitySpecForEvaluation,
   loadNodeFeaturesForEvaluation,
   NfdError,
-  parseGoYaml,
   type NodeFeature,
+  parseGoYaml,
   type SpecIssue,
 } from '@nfd/spec';
 import { parseAllDocuments } from 'yaml';

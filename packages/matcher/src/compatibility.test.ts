@@ -185,3 +185,30 @@ compatibilities:
     );
   });
 });
+
+describe('CompiledSpec.features', () => {
+  it('names every feature the rules read, matchAny included, and rule.matched', () => {
+    const compiled = compileCompatibilitySpec({
+      version: 'v1alpha1',
+      compatibilities: [
+        {
+          rules: [
+            {
+              name: 'a',
+              matchFeatures: [
+                { feature: 'kernel.version', matchExpressions: { major: { op: 'Gt', value: ['5'] } } },
+              ],
+              matchAny: [
+                {
+                  matchFeatures: [{ feature: 'pci.device', matchExpressions: { vendor: { op: 'Exists' } } }],
+                },
+              ],
+            },
+          ],
+        },
+        { rules: [{ name: 'b', matchFeatures: [{ feature: 'cpu.cpuid', matchName: { op: 'Exists' } }] }] },
+      ],
+    } as Parameters<typeof compileCompatibilitySpec>[0]);
+    expect(compiled.features).toEqual(['cpu.cpuid', 'kernel.version', 'pci.device', 'rule.matched']);
+  });
+});

@@ -12,7 +12,12 @@ import type {
   RuleStatus,
 } from '@nfd/spec';
 import { explainExpression } from './explain.ts';
-import { cloneFeatureIndex, type FeatureIndex, setMatchedAttributes } from './features.ts';
+import {
+  cloneFeatureIndex,
+  type FeatureIndex,
+  RULE_MATCHED_FEATURE,
+  setMatchedAttributes,
+} from './features.ts';
 import { compareByteOrder, type ProcessedTerm } from './match-features.ts';
 import { type CompiledRule, compileGroupRule } from './rule.ts';
 
@@ -27,6 +32,12 @@ export interface EvaluateOptions {
 
 /** A spec compiled once, to evaluate against many nodes. */
 export interface CompiledSpec {
+  /**
+   * The feature names the spec's rules read (their matchFeatures and matchAny terms, and
+   * rule.matched, which vars feed). Evaluation and its report depend on these features of a node
+   * only, so nodes equal on them get equal reports (validate-cluster evaluates each such group once).
+   */
+  readonly features: readonly string[];
   /** Throws RuleError on an evaluation error (no partial report). */
   evaluate(index: FeatureIndex, options?: EvaluateOptions): CompatibilityStatus[];
 }
@@ -46,7 +57,16 @@ export function compileCompatibilitySpec(spec: CompatibilitySpec): CompiledSpec 
     set,
     rules: set.rules.map((rule) => ({ rule, compiled: compileGroupRule(rule) as CompiledRule })),
   }));
+  const features = new Set<string>([RULE_MATCHED_FEATURE]);
+  for (const set of spec.compatibilities) {
+    for (const rule of set.rules) {
+      for (const term of rule.matchFeatures ?? []) features.add(term.feature);
+      for (const element of rule.matchAny ?? [])
+        for (const term of element.matchFeatures) features.add(term.feature);
+    }
+  }
   return {
+    features: [...features].sort(),
     evaluate(input, options = {}) {
       const index = cloneFeatureIndex(input);
       const tags = options.tags !== undefined && options.tags.length > 0 ? new Set(options.tags) : undefined;

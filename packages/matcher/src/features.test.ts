@@ -5,6 +5,7 @@ import {
   getAttribute,
   indexFeatures,
   mergeNodeFeatures,
+  pickFeatures,
   RULE_MATCHED_FEATURE,
   setMatchedAttributes,
 } from './features.ts';
@@ -311,5 +312,22 @@ describe('mergeNodeFeatures (§1.2)', () => {
     ]);
     expect(Object.keys(merged.spec.features.attributes['a.a']?.elements ?? {})).toEqual(['x', '__proto__']);
     expect(Object.keys(merged.spec.labels)).toEqual(['__proto__']);
+  });
+});
+
+describe('pickFeatures', () => {
+  it('keeps only the named features of each type, sharing their sets', () => {
+    const features = {
+      flags: { 'cpu.cpuid': { elements: { AVX: {} } }, 'kernel.loadedmodule': { elements: { a: {} } } },
+      attributes: { 'kernel.version': { elements: { major: '6' } } },
+      instances: { 'pci.device': { elements: [{ attributes: { vendor: '10de' } }] } },
+    };
+    const picked = pickFeatures(features, ['cpu.cpuid', 'pci.device', 'absent']);
+    expect(picked).toEqual({
+      flags: { 'cpu.cpuid': { elements: { AVX: {} } } },
+      attributes: {},
+      instances: { 'pci.device': { elements: [{ attributes: { vendor: '10de' } }] } },
+    });
+    expect(picked.flags['cpu.cpuid']).toBe(features.flags['cpu.cpuid']);
   });
 });

@@ -110,6 +110,23 @@ export function getAttribute(index: FeatureIndex, feature: string, element: stri
   return index.features.get(feature)?.attributes?.get(element);
 }
 
+/**
+ * Only the named features of `features` (each type's entries of those names, shared, not copied):
+ * what a compiled spec reads of a node (CompiledSpec.features), to index, compare or keep.
+ */
+export function pickFeatures(features: Features, names: readonly string[]): Features {
+  const pick = <T>(sets: Record<string, T>): Record<string, T> => {
+    const picked: Record<string, T> = {};
+    for (const name of names) if (Object.hasOwn(sets, name)) picked[name] = sets[name] as T;
+    return picked;
+  };
+  return {
+    flags: pick(features.flags),
+    attributes: pick(features.attributes),
+    instances: pick(features.instances),
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Merging NodeFeature objects (§1.2). Records are built with Object.fromEntries so that keys
 // such as `__proto__` stay ordinary keys.

@@ -65,6 +65,7 @@ export {
   type InstanceAttributes,
   indexFeatures,
   mergeNodeFeatures,
+  pickFeatures,
   RULE_MATCHED_FEATURE,
   setMatchedAttributes,
 } from './features.ts';

@@ -206,7 +206,8 @@ describe('the fast YAML reader on large and deep input', () => {
 
   it('leaves deep nesting to the full reader instead of overflowing the stack', () => {
     const depth = 5000;
-    const block = Array.from({ length: depth }, (_, i) => `${' '.repeat(i)}a:\n`).join('') + `${' '.repeat(depth)}b: 1\n`;
+    const block =
+      Array.from({ length: depth }, (_, i) => `${' '.repeat(i)}a:\n`).join('') + `${' '.repeat(depth)}b: 1\n`;
     expect(parseGoYamlFast(block)).toBeUndefined();
     expect(parseGoYamlFast(`a: ${'['.repeat(depth)}${']'.repeat(depth)}\n`)).toBeUndefined();
   });

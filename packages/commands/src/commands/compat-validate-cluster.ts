@@ -6,14 +6,15 @@ import {
   indexFeatures,
   isSetCompatible,
   type MatchedExpressionStatus,
+  pickFeatures,
 } from '@nfd/matcher';
 import { createStyler, formatReportedExpression, renderTable, withoutHostFacts } from '@nfd/report';
 import type { CompatibilitySet, CompatibilitySpec, NodeFeature } from '@nfd/spec';
-import { stringifyForGo } from '@nfd/spec';
+import { NFD_API_VERSION, stringifyForGo } from '@nfd/spec';
 import type { CommandContext } from '../context.ts';
 import { specForEvaluation } from '../documents.ts';
 import { NODE_NAME_LABEL } from '../kube/client.ts';
-import { DEFAULT_NFD_NAMESPACE, groupByNode, mergeAsMaster } from '../kube/node-features.ts';
+import { DEFAULT_NFD_NAMESPACE, mergeAsMaster, nodeNameOf } from '../kube/node-features.ts';
 import { connectWithFlags, type KubeFlags, kubeOptions } from '../kube/options.ts';
 import { collectList } from '../option-values.ts';
 import { registryOptions } from '../registry-options.ts';
@@ -213,12 +214,26 @@ Examples:
       if (sets.length === 0 && tags.length > 0) {
         ctx.logger().warn(`no compatibility set has one of the tags ${tags.join(', ')}`);
       }
+      const compiled = compileCompatibilitySpec(document);
+      // Of each object only what the spec reads is kept, as JSON text, page by page as they
+      // arrive: a cluster's NodeFeatures are never all in memory, and nodes equal on those features
+      // (pools of identical machines) are evaluated once.
+      const keep = (object: NodeFeature): KeptNodeFeature => ({
+        name: object.metadata?.name ?? '',
+        namespace: object.metadata?.namespace ?? '',
+        node: nodeNameOf(object),
+        features: JSON.stringify(pickFeatures(object.spec.features, compiled.features)),
+      });
       const client = await connectWithFlags(ctx, flags);
       const namespace = flags.namespace === undefined ? {} : { namespace: flags.namespace };
+      const listStart = performance.now();
       let nodes: Awaited<ReturnType<typeof client.listNodes>>;
-      let objects: NodeFeature[];
+      let objects: KeptNodeFeature[];
       if (flags.selector === undefined) {
-        [nodes, objects] = await Promise.all([client.listNodes(), client.listNodeFeatures(namespace)]);
+        [nodes, objects] = await Promise.all([
+          client.listNodes(),
+          client.listNodeFeatures({ ...namespace, map: keep }),
+        ]);
       } else {
         nodes = await client.listNodes({ labelSelector: flags.selector });
         objects =
@@ -229,37 +244,57 @@ Examples:
               ? await client.listNodeFeatures({
                   ...namespace,
                   labelSelector: `${NODE_NAME_LABEL} in (${nodes.map((node) => node.name).join(',')})`,
+                  map: keep,
                 })
-              : await client.listNodeFeatures(namespace);
+              : await client.listNodeFeatures({ ...namespace, map: keep });
       }
-      ctx.logger().debug(`${nodes.length} nodes, ${objects.length} NodeFeature objects`);
+      const logger = ctx.logger();
+      logger.debug(
+        `listed ${nodes.length} nodes and ${objects.length} NodeFeature objects in ${elapsed(listStart)}`,
+      );
       if (nodes.length === 0) {
-        ctx
-          .logger()
-          .warn(
-            flags.selector === undefined
-              ? 'the cluster has no node'
-              : `no node matches the selector ${flags.selector}`,
-          );
+        logger.warn(
+          flags.selector === undefined
+            ? 'the cluster has no node'
+            : `no node matches the selector ${flags.selector}`,
+        );
       }
-      const groups = groupByNode(objects);
-      const compiled = compileCompatibilitySpec(document);
+      const evaluateStart = performance.now();
+      const groups = new Map<string, KeptNodeFeature[]>();
+      for (const object of objects) {
+        if (object.node === undefined) continue;
+        const group = groups.get(object.node);
+        if (group === undefined) groups.set(object.node, [object]);
+        else group.push(object);
+      }
       const nfdNamespace = flags.nfdNamespace ?? DEFAULT_NFD_NAMESPACE;
+      const outcomes = new Map<string, { statuses: CompatibilityStatus[] } | { error: string }>();
       const judged = nodes.map((node) => {
         const group = groups.get(node.name);
         if (group === undefined)
           return unjudgedNode(node.name, 'no NodeFeature object (is nfd-worker running on the node?)');
-        const merged = mergeAsMaster(group, nfdNamespace);
-        try {
-          const statuses = compiled.evaluate(indexFeatures(merged.spec.features), { tags, explain: true });
-          return judgeNode(node.name, sets, statuses);
-        } catch (cause) {
-          return unjudgedNode(
-            node.name,
-            `evaluation error: ${cause instanceof Error ? cause.message : String(cause)}`,
-          );
+        // Equal text, equal features: the key never joins nodes that differ.
+        const key =
+          group.length === 1
+            ? (group[0] as KeptNodeFeature).features
+            : JSON.stringify(mergeAsMaster(group.map(asNodeFeature), nfdNamespace).spec.features);
+        let outcome = outcomes.get(key);
+        if (outcome === undefined) {
+          try {
+            const features = JSON.parse(key) as NodeFeature['spec']['features'];
+            outcome = { statuses: compiled.evaluate(indexFeatures(features), { tags, explain: true }) };
+          } catch (cause) {
+            outcome = { error: cause instanceof Error ? cause.message : String(cause) };
+          }
+          outcomes.set(key, outcome);
         }
+        return 'error' in outcome
+          ? unjudgedNode(node.name, `evaluation error: ${outcome.error}`)
+          : judgeNode(node.name, sets, outcome.statuses);
       });
+      logger.debug(
+        `evaluated ${outcomes.size} distinct feature sets (of ${compiled.features.join(', ')}) for ${judged.length} nodes in ${elapsed(evaluateStart)}`,
+      );
       const report = clusterReport(judged);
       const color = options.output === 'table' && colorEnabled(ctx.host.stdout, ctx.host.env);
       ctx.host.stdout.write(
@@ -267,4 +302,27 @@ Examples:
       );
       ctx.exitCode = report.summary.compatible > 0 ? 0 : 1;
     });
+}
+
+function elapsed(start: number): string {
+  return `${Math.round(performance.now() - start)} ms`;
+}
+
+/** What validate-cluster keeps of a listed NodeFeature: its identity and the features the spec reads. */
+interface KeptNodeFeature {
+  name: string;
+  namespace: string;
+  node: string | undefined;
+  /** JSON of the picked features. */
+  features: string;
+}
+
+/** A kept object as a NodeFeature again, for merging a node's several objects as nfd-master does. */
+function asNodeFeature(kept: KeptNodeFeature): NodeFeature {
+  return {
+    apiVersion: NFD_API_VERSION,
+    kind: 'NodeFeature',
+    metadata: { name: kept.name, namespace: kept.namespace, labels: {} },
+    spec: { features: JSON.parse(kept.features) as NodeFeature['spec']['features'], labels: {} },
+  } as NodeFeature;
 }

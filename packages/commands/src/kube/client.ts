@@ -27,8 +27,17 @@ export interface KubeNode {
 }
 
 export interface KubeClient {
-  /** NodeFeature objects (all namespaces unless namespace given), paged with limit/continue. */
+  /**
+   * NodeFeature objects (all namespaces unless namespace given), paged with limit/continue.
+   * `map` is applied to each object as its page arrives (e.g. to keep only some features), so a
+   * whole cluster's objects never need to be in memory at once.
+   */
   listNodeFeatures(options?: { labelSelector?: string; namespace?: string }): Promise<NodeFeature[]>;
+  listNodeFeatures<T>(options: {
+    labelSelector?: string;
+    namespace?: string;
+    map: (object: NodeFeature) => T;
+  }): Promise<T[]>;
   listNodes(options?: { labelSelector?: string }): Promise<KubeNode[]>;
   createNodeFeatureRule(rule: object): Promise<void>;
   createJob(namespace: string, job: object): Promise<void>;
@@ -66,14 +75,15 @@ interface RawObject {
 
 const ns = (namespace: string): string => `/namespaces/${encodeURIComponent(namespace)}`;
 
-async function listAll<T>(
+async function listAll<T, U = T>(
   requester: Requester,
   path: string,
   pageSize: number,
   labelSelector: string | undefined,
   target: RequestTarget,
-): Promise<T[]> {
-  const items: T[] = [];
+  map: (item: T) => U = (item) => item as unknown as U,
+): Promise<U[]> {
+  const items: U[] = [];
   let token: string | undefined;
   do {
     const page: ObjectList<T> = await requester.request<ObjectList<T>>({
@@ -82,7 +92,7 @@ async function listAll<T>(
       query: { labelSelector, limit: String(pageSize), continue: token },
       target,
     });
-    for (const item of page.items ?? []) items.push(item);
+    for (const item of page.items ?? []) items.push(map(item));
     token = page.metadata?.continue;
   } while (token !== undefined && token !== '');
   return items;
@@ -132,14 +142,23 @@ export async function connectKube(options: KubeOptions): Promise<KubeClient> {
   return {
     namespace: loaded.namespace,
 
-    async listNodeFeatures(list = {}) {
+    async listNodeFeatures<T>(
+      list: { labelSelector?: string; namespace?: string; map?: (object: NodeFeature) => T } = {},
+    ): Promise<T[]> {
       const path = `${NFD_PATH}${list.namespace === undefined ? '' : ns(list.namespace)}/nodefeatures`;
-      const items = await listAll<RawObject>(requester, path, pageSize, list.labelSelector, {
-        verb: 'list',
-        resource: NODEFEATURES,
-        ...(list.namespace === undefined ? {} : { namespace: list.namespace }),
-      });
-      return items.map(toNodeFeature);
+      const map = list.map;
+      return listAll<RawObject, T>(
+        requester,
+        path,
+        pageSize,
+        list.labelSelector,
+        {
+          verb: 'list',
+          resource: NODEFEATURES,
+          ...(list.namespace === undefined ? {} : { namespace: list.namespace }),
+        },
+        map === undefined ? (raw) => toNodeFeature(raw) as T : (raw) => map(toNodeFeature(raw)),
+      );
     },
 
     async listNodes(list = {}) {

@@ -255,6 +255,56 @@ describe('compat validate-cluster', () => {
     expect(requests.filter((r) => r.path === '/api/v1/nodes').length).toBe(3);
   });
 
+  it('evaluates nodes equal on what the spec reads once, and reports every node as alone', async () => {
+    const pool = await startFakeApiServer({ maxPageSize: 3 });
+    try {
+      const poolEnv = { KUBECONFIG: pool.writeKubeconfig(mkdtempSync(join(tmpdir(), 'nfd-pool-'))) };
+      const gpu = await fixtureNodeFeature('gpu-node');
+      const arm = await fixtureNodeFeature('arm-node');
+      for (let i = 0; i < 4; i++) {
+        pool.addNode(`gpu-${i}`);
+        pool.addNodeFeatures(forNode(gpu, `gpu-${i}`));
+      }
+      for (let i = 0; i < 2; i++) {
+        pool.addNode(`arm-${i}`);
+        const object = forNode(arm, `arm-${i}`);
+        // A feature the spec does not read differs: the nodes still share one evaluation.
+        const flags = (object.spec as { features: { flags: Record<string, unknown> } }).features.flags;
+        flags[`vendor.unread-${i}`] = { elements: { x: {} } };
+        pool.addNodeFeatures(object);
+      }
+      const result = await run(
+        ['--debug', 'compat', 'validate-cluster', '--spec', SPEC, '-o', 'json', '--explain'],
+        {
+          env: poolEnv,
+        },
+      );
+      expect(result.code).toBe(0);
+      expect(result.stderr).toMatch(
+        /evaluated 2 distinct feature sets \(of [^)]*cpu\.cpuid[^)]*\) for 6 nodes/,
+      );
+      const report = JSON.parse(result.stdout) as { nodes: { name: string; sets: unknown[] }[] };
+      expect(report.nodes.map((node) => node.name)).toEqual([
+        'arm-0',
+        'arm-1',
+        'gpu-0',
+        'gpu-1',
+        'gpu-2',
+        'gpu-3',
+      ]);
+      // Each node's report is what validate-cluster says of it alone in the first cluster.
+      const alone = JSON.parse(
+        (await run(['compat', 'validate-cluster', '--spec', SPEC, '-o', 'json', '--explain'], { env }))
+          .stdout,
+      ) as { nodes: { name: string; sets: unknown[] }[] };
+      const of = (name: string) => alone.nodes.find((node) => node.name === name)?.sets;
+      for (const node of report.nodes)
+        expect(node.sets).toEqual(of(node.name.startsWith('gpu') ? 'gpu-node' : 'arm-node'));
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('table: the matrix, best sets, the first failing expression and what the node has', async () => {
     const result = await run(['compat', 'validate-cluster', '--spec', SPEC], { env });
     expect(result.code).toBe(0);
