@@ -1,17 +1,15 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { compileCompatibilitySpec, indexFeatures } from '@nfd/matcher';
-import { loadCompatibilitySpec, NFD_API_VERSION, type NodeFeature } from '@nfd/spec';
+import { NFD_API_VERSION } from '@nfd/spec';
 import { afterAll, beforeAll, test } from 'vitest';
 import { printRatios } from '../../../test/support/bench-ratios.ts';
-import { runNode } from '../../../test/support/bench-spawn.ts';
-import { connectKube, groupByNode, mergeAsMaster } from '../src/kube/index.ts';
-import { run } from '../test/host.ts';
+import { type NodeRun, runNode, shebangFlags } from '../../../test/support/bench-spawn.ts';
 import {
   type FakeApiServer,
+  type KubeObject,
   selfSignedCertificate,
   startFakeApiServer,
 } from '../test/kube/fake-apiserver.ts';
@@ -19,28 +17,41 @@ import { FIXTURE_HOSTS, fixtureNodeFeature, variant } from '../test/kube/fixture
 
 // `compat validate-cluster` over 5,000 NodeFeature objects (one per node) served by the test API
 // server over HTTPS: variations of the three fixture hosts' exported NodeFeatures (~20–50 kB of
-// JSON each, as nfd-worker publishes them), listed in pages of 500 as kubectl pages. Compared: the
-// command in a fresh process (what a user pays), in a warm process, the two paged lists alone, and
-// the evaluation alone; and, measured in the same run, their floors: `node -e 0` (process start),
-// `JSON.parse` of the very bytes the two lists transfer, and the evaluation of a tenth of the nodes
-// (linear scaling). `pnpm bench` builds the CLI first. Some nodes of this cluster pass the spec, so
-// the command must exit 0 (1 would mean none does; anything else is a crash): either fails the run.
+// JSON each, as nfd-worker publishes them) that fall into 20 distinct feature sets (pools of
+// identical machines), listed in pages of 500 as kubectl pages; and the same over 20 NodeFeatures,
+// one of each set. Measured, in the same run: the command in a fresh process (what a user pays)
+// on both clusters, with its CPU time and peak RSS; the two paged lists alone; and the floors
+// `node -e 0` and `JSON.parse` of the very bytes the two lists transfer. The command's --debug
+// lines give its list and evaluation phases; the evaluation must grow with the distinct sets (20
+// on both clusters), not with the nodes. `pnpm bench` builds the CLI first. Some nodes pass the
+// spec, so the command must exit 0 (1 would mean none does; anything else is a crash).
 
 const NODES = 5000;
-const SMALL = NODES / 10;
+const DISTINCT = 20;
 const PAGE = 500;
 const cli = fileURLToPath(new URL('../../../apps/cli/bin/nfd', import.meta.url));
 const spec = fileURLToPath(new URL('../test/fixtures/cluster-spec.yaml', import.meta.url));
-const validateCluster = ['compat', 'validate-cluster', '--spec', spec, '-o', 'json'];
+const validateCluster = [
+  ...shebangFlags(cli),
+  cli,
+  '--debug',
+  'compat',
+  'validate-cluster',
+  '--spec',
+  spec,
+  '-o',
+  'json',
+];
 
-let server: FakeApiServer;
-let env: Record<string, string> = {};
-let objects: NodeFeature[] = [];
-/** The response bodies of the two paged lists, exactly as the server sends them. */
+let large: FakeApiServer;
+let small: FakeApiServer;
+let largeEnv: Record<string, string> = {};
+let smallEnv: Record<string, string> = {};
+/** The response bodies of the two paged lists of the large cluster, exactly as the server sends them. */
 let pages: string[] = [];
 
-/** GETs every page of a list (limit/continue) from the test server, returning the raw bodies. */
-async function listPages(path: string): Promise<string[]> {
+/** GETs every page of a list (limit/continue) from a test server, returning the raw bodies. */
+async function listPages(server: FakeApiServer, path: string): Promise<string[]> {
   const bodies: string[] = [];
   let token: string | undefined;
   do {
@@ -72,102 +83,128 @@ async function listPages(path: string): Promise<string[]> {
   return bodies;
 }
 
+/** Node i's NodeFeature: one of DISTINCT feature sets (a fixture host's, with a kernel of its own). */
+function nodeFeature(bases: readonly KubeObject[], node: string, i: number): KubeObject {
+  const pool = i % DISTINCT;
+  const base = bases[pool % bases.length];
+  if (base === undefined) throw new Error('no fixture NodeFeature');
+  const object = variant(base, node, pool);
+  const kernel = (
+    object.spec as { features: { attributes: Record<string, { elements?: Record<string, string> }> } }
+  ).features.attributes['kernel.version']?.elements;
+  if (kernel !== undefined) kernel.full = `${kernel.full ?? ''}-pool${pool}`;
+  return object;
+}
+
 beforeAll(async () => {
-  server = await startFakeApiServer();
-  env = { KUBECONFIG: server.writeKubeconfig(mkdtempSync(join(tmpdir(), 'nfd-bench-'))) };
   const bases = await Promise.all(FIXTURE_HOSTS.map((host) => fixtureNodeFeature(host)));
+  large = await startFakeApiServer();
+  small = await startFakeApiServer();
+  largeEnv = { KUBECONFIG: large.writeKubeconfig(mkdtempSync(join(tmpdir(), 'nfd-bench-'))) };
+  smallEnv = { KUBECONFIG: small.writeKubeconfig(mkdtempSync(join(tmpdir(), 'nfd-bench-'))) };
   for (let i = 0; i < NODES; i++) {
     const node = `worker-${String(i).padStart(5, '0')}`;
-    const base = bases[i % bases.length];
-    if (base === undefined) throw new Error('no fixture NodeFeature');
-    server.addNode(node, { pool: i % bases.length === 0 ? 'arm' : 'x86' });
-    server.addNodeFeatures(variant(base, node, i));
+    large.addNode(node);
+    large.addNodeFeatures(nodeFeature(bases, node, i));
+    if (i < DISTINCT) {
+      small.addNode(node);
+      small.addNodeFeatures(nodeFeature(bases, node, i));
+    }
   }
-  const client = await connectKube({ env });
-  objects = await client.listNodeFeatures();
-  if (objects.length !== NODES) throw new Error(`listed ${objects.length} NodeFeatures, expected ${NODES}`);
   pages = [
-    ...(await listPages('/api/v1/nodes')),
-    ...(await listPages(`/apis/${NFD_API_VERSION}/nodefeatures`)),
+    ...(await listPages(large, '/api/v1/nodes')),
+    ...(await listPages(large, `/apis/${NFD_API_VERSION}/nodefeatures`)),
   ];
 }, 300_000);
 
 afterAll(async () => {
-  await server?.close();
+  await large?.close();
+  await small?.close();
 });
 
-/** Merges, indexes and evaluates each node's NodeFeatures, as the command does after listing. */
-function evaluateNodes(compiled: ReturnType<typeof compileCompatibilitySpec>, list: NodeFeature[]): void {
-  for (const [, group] of groupByNode(list)) {
-    compiled.evaluate(indexFeatures(mergeAsMaster(group, 'node-feature-discovery').spec.features), {
-      explain: true,
-    });
-  }
+interface Phases {
+  listMs: number;
+  evaluateMs: number;
+  distinct: number;
 }
 
-test(`validate-cluster over ${NODES} NodeFeatures`, async ({ bench }) => {
-  const compiled = compileCompatibilitySpec(
-    (() => {
-      const loaded = loadCompatibilitySpec(readFileSync(spec, 'utf8'), { file: spec });
-      const document = loaded.ok ? loaded.documents[0] : undefined;
-      if (document === undefined) throw new Error(`${spec} is not a valid spec`);
-      return document.value;
-    })(),
-  );
-  // Once before timing: fails fast on an unbuilt CLI, and checks the answer is the expected one.
-  const first = await runNode([cli, ...validateCluster], { expect: [0], env: { ...process.env, ...env } });
-  const report = JSON.parse(first.stdout) as { nodes: unknown[]; summary: { compatible: number } };
-  if (report.nodes.length !== NODES || report.summary.compatible === 0)
+/** The list and evaluation phases the command reports with --debug. */
+function phases(run: NodeRun): Phases {
+  const listed = /listed \d+ nodes and \d+ NodeFeature objects in (\d+) ms/.exec(run.stderr);
+  const evaluated = /evaluated (\d+) distinct feature sets .* in (\d+) ms/.exec(run.stderr);
+  if (listed === null || evaluated === null)
+    throw new Error(`no phase timings in:\n${run.stderr.slice(-2000)}`);
+  return { listMs: Number(listed[1]), evaluateMs: Number(evaluated[2]), distinct: Number(evaluated[1]) };
+}
+
+async function coldRun(env: Record<string, string>, nodes: number): Promise<NodeRun> {
+  const run = await runNode(validateCluster, { expect: [0], env: { ...process.env, ...env }, usage: true });
+  const report = JSON.parse(run.stdout) as { nodes: unknown[]; summary: { compatible: number } };
+  if (report.nodes.length !== nodes || report.summary.compatible === 0)
     throw new Error(
       `validate-cluster judged ${report.nodes.length} nodes, ${report.summary.compatible} compatible`,
     );
-  const few = objects.slice(0, SMALL);
+  return run;
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[sorted.length >> 1] ?? Number.NaN;
+};
+
+test(`validate-cluster over ${NODES} NodeFeatures in ${DISTINCT} distinct sets`, async ({ bench }) => {
+  // Once before timing: fails fast on an unbuilt CLI, and checks the answer is the expected one.
+  await coldRun(largeEnv, NODES);
   const megabytes = pages.reduce((sum, page) => sum + Buffer.byteLength(page), 0) / 1e6;
+  const largeRuns: NodeRun[] = [];
+  const smallRuns: NodeRun[] = [];
   const names = {
     start: 'node -e 0 (process start only)',
-    cold: 'nfd compat validate-cluster -o json (cold process)',
-    warm: 'compat validate-cluster -o json (warm process)',
-    lists: 'the two paged lists only (nodes, NodeFeatures)',
+    cold: `nfd compat validate-cluster -o json, ${NODES} nodes (cold process)`,
+    coldSmall: `nfd compat validate-cluster -o json, ${DISTINCT} nodes (cold process)`,
     parse: `JSON.parse of the two lists' ${pages.length} pages (${megabytes.toFixed(0)} MB)`,
-    evaluate: `evaluation only (merge, index, evaluate ${NODES.toLocaleString('en')} nodes)`,
-    evaluateFew: `evaluation only, ${SMALL} nodes`,
   } as const;
   const results = await bench.compare(
     bench(names.start, async () => {
       await runNode(['-e', '0'], { expect: [0] });
     }),
     bench(names.cold, async () => {
-      const { stdout } = await runNode([cli, ...validateCluster], {
-        expect: [0],
-        env: { ...process.env, ...env },
-      });
-      if (stdout.length === 0) throw new Error('validate-cluster printed nothing');
+      largeRuns.push(await coldRun(largeEnv, NODES));
     }),
-    bench(names.warm, async () => {
-      const result = await run(validateCluster, { env });
-      if (result.code !== 0)
-        throw new Error(`validate-cluster exited ${result.code}, expected 0: ${result.stderr}`);
-    }),
-    bench(names.lists, async () => {
-      const client = await connectKube({ env });
-      await Promise.all([client.listNodes(), client.listNodeFeatures()]);
+    bench(names.coldSmall, async () => {
+      smallRuns.push(await coldRun(smallEnv, DISTINCT));
     }),
     bench(names.parse, () => {
       for (const page of pages) JSON.parse(page);
     }),
-    bench(names.evaluate, () => {
-      evaluateNodes(compiled, objects);
-    }),
-    bench(names.evaluateFew, () => {
-      evaluateNodes(compiled, few);
-    }),
     { iterations: 5, time: 0, warmupIterations: 1, warmupTime: 0 },
   );
   printRatios(`validate-cluster over ${NODES} NodeFeatures`, results, [
+    [names.cold, names.coldSmall],
     [names.cold, names.start],
     [names.cold, names.parse],
-    [names.warm, names.parse],
-    [names.lists, names.parse],
-    [names.evaluate, names.evaluateFew],
   ]);
+  const summary = (runs: NodeRun[]) => {
+    const cpu = median(runs.map((run) => run.usage?.cpuMs ?? Number.NaN));
+    const rss = median(runs.map((run) => run.usage?.maxRssMiB ?? Number.NaN));
+    const phase = runs.map(phases);
+    return {
+      cpu,
+      rss,
+      list: median(phase.map((p) => p.listMs)),
+      evaluate: median(phase.map((p) => p.evaluateMs)),
+      distinct: phase[0]?.distinct ?? 0,
+    };
+  };
+  const big = summary(largeRuns);
+  const few = summary(smallRuns);
+  process.stdout.write(
+    [
+      `usage: ${NODES} nodes: CPU ${big.cpu.toFixed(0)} ms, peak RSS ${big.rss.toFixed(0)} MiB; list ${big.list} ms, evaluation of ${big.distinct} distinct sets ${big.evaluate} ms`,
+      `usage: ${DISTINCT} nodes: CPU ${few.cpu.toFixed(0)} ms, peak RSS ${few.rss.toFixed(0)} MiB; list ${few.list} ms, evaluation of ${few.distinct} distinct sets ${few.evaluate} ms`,
+      `ratio: CPU ${NODES} nodes - ${DISTINCT} nodes = ${((big.cpu - few.cpu) / 1000).toFixed(2)} s`,
+      `ratio: evaluation phase ${NODES} nodes / ${DISTINCT} nodes = ${(big.evaluate / Math.max(1, few.evaluate)).toFixed(2)}x (${big.evaluate} ms / ${few.evaluate} ms)`,
+      '',
+    ].join('\n'),
+  );
 }, 900_000);

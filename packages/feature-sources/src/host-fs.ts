@@ -1,5 +1,7 @@
 import type { Stats } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+// Synchronous calls behind the async interface: discovery reads ~1,000 small pseudo-files, and a
+// promise-based read costs four thread-pool round trips per file (open, fstat, read, close).
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 // Where a source reads from (features.md §1). NFD keeps seven host directories, each
@@ -83,9 +85,9 @@ export function compareNames(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-async function directoryExists(path: string): Promise<boolean> {
+function directoryExists(path: string): boolean {
   try {
-    return (await stat(path)).isDirectory();
+    return statSync(path).isDirectory();
   } catch {
     // Best effort: a /host-* directory we cannot stat is treated as absent.
     return false;
@@ -101,13 +103,13 @@ export async function createHostFs(options: HostFsOptions): Promise<HostFs> {
     const plain = join(root, dir);
     if (prefix === '/host-') dirs.set(dir, hosted);
     else if (prefix === '/') dirs.set(dir, plain);
-    else dirs.set(dir, (await directoryExists(hosted)) ? hosted : plain);
+    else dirs.set(dir, directoryExists(hosted) ? hosted : plain);
   }
   const display = (path: string): string =>
     root === '/' || !path.startsWith(root) ? path : path.slice(root.length) || '/';
   const readBytes = async (path: string): Promise<Buffer | undefined> => {
     try {
-      return await readFile(path);
+      return readFileSync(path);
     } catch (error) {
       if (isMissing(error)) return undefined;
       throw new HostReadError(display(path), error);
@@ -115,7 +117,7 @@ export async function createHostFs(options: HostFsOptions): Promise<HostFs> {
   };
   const statPath = async (path: string): Promise<Stats | undefined> => {
     try {
-      return await stat(path);
+      return statSync(path);
     } catch (error) {
       if (isMissing(error) || errorCode(error) === 'ENOTDIR') return undefined;
       throw new HostReadError(display(path), error);
@@ -129,7 +131,7 @@ export async function createHostFs(options: HostFsOptions): Promise<HostFs> {
     readBytes,
     async readDir(path) {
       try {
-        return (await readdir(path)).sort(compareNames);
+        return readdirSync(path).sort(compareNames);
       } catch (error) {
         if (isMissing(error)) return undefined;
         throw new HostReadError(display(path), error);

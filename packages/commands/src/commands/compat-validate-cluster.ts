@@ -218,12 +218,31 @@ Examples:
       // Of each object only what the spec reads is kept, as JSON text, page by page as they
       // arrive: a cluster's NodeFeatures are never all in memory, and nodes equal on those features
       // (pools of identical machines) are evaluated once.
-      const keep = (object: NodeFeature): KeptNodeFeature => ({
-        name: object.metadata?.name ?? '',
-        namespace: object.metadata?.namespace ?? '',
-        node: nodeNameOf(object),
-        features: JSON.stringify(pickFeatures(object.spec.features, compiled.features)),
-      });
+      // Equal texts are interned: one string per distinct set, whose hash V8 then keeps, so the
+      // evaluation phase looks each node up in constant time.
+      const interned = new Map<string, string>();
+      // Each node's objects, gathered as the pages arrive.
+      const groups = new Map<string, KeptNodeFeature[]>();
+      const keep = (object: NodeFeature): KeptNodeFeature => {
+        const text = JSON.stringify(pickFeatures(object.spec.features, compiled.features));
+        let features = interned.get(text);
+        if (features === undefined) {
+          features = text;
+          interned.set(text, text);
+        }
+        const kept = {
+          name: object.metadata?.name ?? '',
+          namespace: object.metadata?.namespace ?? '',
+          node: nodeNameOf(object),
+          features,
+        };
+        if (kept.node !== undefined) {
+          const group = groups.get(kept.node);
+          if (group === undefined) groups.set(kept.node, [kept]);
+          else group.push(kept);
+        }
+        return kept;
+      };
       const client = await connectWithFlags(ctx, flags);
       const namespace = flags.namespace === undefined ? {} : { namespace: flags.namespace };
       const listStart = performance.now();
@@ -260,16 +279,10 @@ Examples:
         );
       }
       const evaluateStart = performance.now();
-      const groups = new Map<string, KeptNodeFeature[]>();
-      for (const object of objects) {
-        if (object.node === undefined) continue;
-        const group = groups.get(object.node);
-        if (group === undefined) groups.set(object.node, [object]);
-        else group.push(object);
-      }
       const nfdNamespace = flags.nfdNamespace ?? DEFAULT_NFD_NAMESPACE;
-      const outcomes = new Map<string, { statuses: CompatibilityStatus[] } | { error: string }>();
-      const judged = nodes.map((node) => {
+      /** Per distinct feature text: the node entry without its name (nodes share its reports). */
+      const outcomes = new Map<string, Omit<ClusterNode, 'name'>>();
+      const judged = nodes.map((node): ClusterNode => {
         const group = groups.get(node.name);
         if (group === undefined)
           return unjudgedNode(node.name, 'no NodeFeature object (is nfd-worker running on the node?)');
@@ -280,17 +293,21 @@ Examples:
             : JSON.stringify(mergeAsMaster(group.map(asNodeFeature), nfdNamespace).spec.features);
         let outcome = outcomes.get(key);
         if (outcome === undefined) {
+          let entry: ClusterNode;
           try {
             const features = JSON.parse(key) as NodeFeature['spec']['features'];
-            outcome = { statuses: compiled.evaluate(indexFeatures(features), { tags, explain: true }) };
+            entry = judgeNode('', sets, compiled.evaluate(indexFeatures(features), { tags, explain: true }));
           } catch (cause) {
-            outcome = { error: cause instanceof Error ? cause.message : String(cause) };
+            entry = unjudgedNode(
+              '',
+              `evaluation error: ${cause instanceof Error ? cause.message : String(cause)}`,
+            );
           }
+          const { name: _name, ...rest } = entry;
+          outcome = rest;
           outcomes.set(key, outcome);
         }
-        return 'error' in outcome
-          ? unjudgedNode(node.name, `evaluation error: ${outcome.error}`)
-          : judgeNode(node.name, sets, outcome.statuses);
+        return { name: node.name, ...outcome };
       });
       logger.debug(
         `evaluated ${outcomes.size} distinct feature sets (of ${compiled.features.join(', ')}) for ${judged.length} nodes in ${elapsed(evaluateStart)}`,
