@@ -133,6 +133,19 @@ interface Case {
   sameVerdict: boolean;
 }
 
+/** A command both tools have, with the same arguments: nfd-ts against upstream's `bin`. */
+const sideBySide = (work: string, bin: string, args: string[], target: string): Case => ({
+  work,
+  ours: nfd(...args),
+  floor: upstream(bin, ...args),
+  floorName: 'upstream',
+  target,
+  sameVerdict: true,
+});
+
+const validateNode = (features: string): string[] =>
+  nfd('compat', 'validate-node', '--spec', input('spec-20x3.yaml'), '--features', input(features));
+
 const cases: Case[] = [
   {
     work: '`nfd --version`',
@@ -142,78 +155,35 @@ const cases: Case[] = [
     target: '≤ 2.0× CPU',
     sameVerdict: false,
   },
-  {
-    work: '`nfd export features` (this host)',
-    ours: nfd('export', 'features'),
-    floor: upstream('nfd', 'export', 'features'),
-    floorName: 'upstream',
-    target: '≤ 3.0× CPU',
-    sameVerdict: true,
-  },
-  {
-    work: '`dryrun` 1,000 rules × 20,000-element NodeFeature',
-    ours: nfd('dryrun', '-f', input('rules-1000.yaml'), '-n', input('nodefeature-20k.json')),
-    floor: upstream(
-      'kubectl-nfd',
-      'dryrun',
-      '-f',
-      input('rules-1000.yaml'),
-      '-n',
-      input('nodefeature-20k.json'),
-    ),
-    floorName: 'upstream',
-    target: '≤ 1.0× CPU, ≤ 2.0× RSS',
-    sameVerdict: true,
-  },
-  {
-    work: '`dryrun` 1,000 rules × 20,000-element NodeFeature (YAML)',
-    ours: nfd('dryrun', '-f', input('rules-1000.yaml'), '-n', input('nodefeature-20k.yaml')),
-    floor: upstream(
-      'kubectl-nfd',
-      'dryrun',
-      '-f',
-      input('rules-1000.yaml'),
-      '-n',
-      input('nodefeature-20k.yaml'),
-    ),
-    floorName: 'upstream',
-    target: '—',
-    sameVerdict: true,
-  },
-  {
-    work: '`validate -f` 10,000 rules',
-    ours: nfd('validate', '-f', input('rules-10000.yaml')),
-    floor: upstream('kubectl-nfd', 'validate', '-f', input('rules-10000.yaml')),
-    floorName: 'upstream',
-    target: '≤ 1.0× CPU',
-    sameVerdict: true,
-  },
-  {
-    work: '`validate -f` 10,000 rules, 1,000 with errors',
-    ours: nfd('validate', '-f', input('rules-10000-errors.yaml')),
-    floor: upstream('kubectl-nfd', 'validate', '-f', input('rules-10000-errors.yaml')),
-    floorName: 'upstream',
-    target: '—',
-    sameVerdict: true,
-  },
+  sideBySide('`nfd export features` (this host)', 'nfd', ['export', 'features'], '≤ 3.0× CPU'),
+  sideBySide(
+    '`dryrun` 1,000 rules × 20,000-element NodeFeature',
+    'kubectl-nfd',
+    ['dryrun', '-f', input('rules-1000.yaml'), '-n', input('nodefeature-20k.json')],
+    '≤ 1.0× CPU, ≤ 2.0× RSS',
+  ),
+  sideBySide(
+    '`dryrun` 1,000 rules × 20,000-element NodeFeature (YAML)',
+    'kubectl-nfd',
+    ['dryrun', '-f', input('rules-1000.yaml'), '-n', input('nodefeature-20k.yaml')],
+    '—',
+  ),
+  sideBySide(
+    '`validate -f` 10,000 rules',
+    'kubectl-nfd',
+    ['validate', '-f', input('rules-10000.yaml')],
+    '≤ 1.0× CPU',
+  ),
+  sideBySide(
+    '`validate -f` 10,000 rules, 1,000 with errors',
+    'kubectl-nfd',
+    ['validate', '-f', input('rules-10000-errors.yaml')],
+    '—',
+  ),
   {
     work: '`compat validate-node --features` 200,000 elements',
-    ours: nfd(
-      'compat',
-      'validate-node',
-      '--spec',
-      input('spec-20x3.yaml'),
-      '--features',
-      input('nodefeature-200k.json'),
-    ),
-    floor: nfd(
-      'compat',
-      'validate-node',
-      '--spec',
-      input('spec-20x3.yaml'),
-      '--features',
-      input('nodefeature-20k.json'),
-    ),
+    ours: validateNode('nodefeature-200k.json'),
+    floor: validateNode('nodefeature-20k.json'),
     floorName: 'the same on 20,000 elements',
     target: '≤ 12× CPU',
     sameVerdict: false,
