@@ -64,13 +64,9 @@ export function runNode(args: readonly string[], options: NodeRunOptions): Promi
             stdio: ['ignore', 'pipe', 'pipe'],
           });
     const stdout: Buffer[] = [];
-    let stderr = '';
-    let fullStderr = '';
+    const stderr: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => {
-      fullStderr += chunk.toString('utf8');
-      stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_TAIL);
-    });
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
     child.on('error', (error) => reject(new Error(`node ${args.join(' ')} did not start: ${error.message}`)));
     child.on('close', (code, signal) => {
       let usage: NodeRun['usage'];
@@ -82,17 +78,18 @@ export function runNode(args: readonly string[], options: NodeRunOptions): Promi
         }
         rmSync(scratch, { recursive: true, force: true });
       }
+      const errors = Buffer.concat(stderr).toString('utf8');
       if (code !== null && options.expect.includes(code)) {
         resolve({
           code,
           stdout: Buffer.concat(stdout).toString('utf8'),
-          stderr: fullStderr,
+          stderr: errors,
           ...(usage === undefined ? {} : { usage }),
         });
         return;
       }
       const status = code === null ? `was killed by ${signal}` : `exited ${code}`;
-      const tail = stderr.trim() === '' ? '(no stderr)' : stderr.trimEnd();
+      const tail = errors.trim() === '' ? '(no stderr)' : errors.slice(-STDERR_TAIL).trimEnd();
       reject(
         new Error(
           `node ${args.join(' ')} ${status}, expected exit ${options.expect.join(' or ')}; stderr (tail):\n${tail}`,

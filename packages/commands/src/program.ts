@@ -22,17 +22,9 @@ type DefineCommand = (ctx: CommandContext) => CommandUnknownOpts;
 interface LazyCommand {
   name: string;
   load: () => Promise<DefineCommand>;
+  /** A group's commands (each lazy too); the group's module defines only the group. */
+  subcommands?: readonly LazyCommand[];
 }
-
-// Each import() is a chunk of its own in the apps' bundles: a run loads the command it runs, and
-// the libraries that command needs, and nothing else (cold start; `--version` loads none).
-const TOP_COMMANDS: readonly LazyCommand[] = [
-  { name: 'validate', load: async () => (await import('./commands/validate.ts')).validateCommand },
-  { name: 'test', load: async () => (await import('./commands/test.ts')).testCommand },
-  { name: 'dryrun', load: async () => (await import('./commands/dryrun.ts')).dryrunCommand },
-  { name: 'compat', load: async () => compatCommand },
-  { name: 'export', load: async () => (await import('./commands/export.ts')).exportCommand },
-];
 
 const COMPAT_COMMANDS: readonly LazyCommand[] = [
   {
@@ -70,6 +62,16 @@ const COMPAT_COMMANDS: readonly LazyCommand[] = [
   },
 ];
 
+// Each import() is a chunk of its own in the apps' bundles: a run loads the command it runs, and
+// the libraries that command needs, and nothing else (cold start; `--version` loads none).
+const TOP_COMMANDS: readonly LazyCommand[] = [
+  { name: 'validate', load: async () => (await import('./commands/validate.ts')).validateCommand },
+  { name: 'test', load: async () => (await import('./commands/test.ts')).testCommand },
+  { name: 'dryrun', load: async () => (await import('./commands/dryrun.ts')).dryrunCommand },
+  { name: 'compat', load: async () => compatCommand, subcommands: COMPAT_COMMANDS },
+  { name: 'export', load: async () => (await import('./commands/export.ts')).exportCommand },
+];
+
 /** Root options that take no value and may come before the command word. */
 const ROOT_FLAGS = new Set(['--debug']);
 
@@ -90,8 +92,8 @@ export function invokedCommand(args: readonly string[]): string[] | 'none' | und
   const top = TOP_COMMANDS.find((command) => command.name === first);
   if (top === undefined)
     return first === 'help' || first === 'completion' || first.startsWith('-') ? undefined : 'none';
-  if (top.name !== 'compat') return [top.name];
-  return COMPAT_COMMANDS.some((command) => command.name === second) && second !== undefined
+  if (top.subcommands === undefined) return [top.name];
+  return second !== undefined && top.subcommands.some((command) => command.name === second)
     ? [top.name, second]
     : undefined;
 }
@@ -108,8 +110,15 @@ export async function createProgram(
 ): Promise<CommandUnknownOpts> {
   const wanted = (path: readonly string[]): boolean =>
     only === undefined || (only !== 'none' && path.every((name, i) => only[i] === name));
-  const build = async (entry: LazyCommand, path: readonly string[]): Promise<CommandUnknownOpts> =>
-    wanted(path) ? (await entry.load())(ctx) : new Command(entry.name);
+  const build = async (entry: LazyCommand, path: readonly string[]): Promise<CommandUnknownOpts> => {
+    if (!wanted(path)) return new Command(entry.name);
+    const command = (await entry.load())(ctx);
+    const children = await Promise.all(
+      (entry.subcommands ?? []).map((child) => build(child, [...path, child.name])),
+    );
+    for (const child of children) command.addCommand(child);
+    return command;
+  };
   const program: CommandUnknownOpts = new Command(host.displayName)
     .description(
       host.kube
@@ -120,15 +129,7 @@ export async function createProgram(
     .option('--debug', 'print debug details and stack traces on stderr', false)
     .helpCommand(false);
   const tops = await Promise.all(TOP_COMMANDS.map((entry) => build(entry, [entry.name])));
-  for (const command of tops) {
-    program.addCommand(command);
-    if (command.name() === 'compat' && wanted(['compat'])) {
-      const children = await Promise.all(
-        COMPAT_COMMANDS.map((entry) => build(entry, ['compat', entry.name])),
-      );
-      for (const child of children) command.addCommand(child);
-    }
-  }
+  for (const command of tops) program.addCommand(command);
   program.addHelpText(
     'after',
     `

@@ -30,6 +30,8 @@ const CODE_SPACE = 32;
 /** Deeper nesting than this is left to the full reader (no real file comes close). */
 const MAX_DEPTH = 64;
 
+/** Characters that open a quoted scalar or a flow collection. */
+const QUOTES_AND_FLOWS = new Set(['"', "'", '[', '{']);
 /** Characters that start something the reader does not handle, at the start of a value. */
 const VALUE_BAILS = new Set(['&', '*', '!', '|', '>', '%', '@', '`', '?', ']', '}', ',', ':', '#']);
 
@@ -294,14 +296,7 @@ function keyOf(raw: string): string {
 function plainStartOk(text: string): boolean {
   const first = text[0] ?? '';
   if (first === '-') return text.length > 1 && /[0-9A-Za-z._]/.test(text[1] ?? '');
-  return (
-    !VALUE_BAILS.has(first) &&
-    first !== '[' &&
-    first !== '{' &&
-    first !== '"' &&
-    first !== "'" &&
-    first !== '-'
-  );
+  return !VALUE_BAILS.has(first) && !QUOTES_AND_FLOWS.has(first);
 }
 
 /** The value text before a trailing ` # comment`, trimmed; quotes are respected. */

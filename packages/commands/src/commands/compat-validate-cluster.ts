@@ -14,7 +14,7 @@ import { NFD_API_VERSION, stringifyForGo } from '@nfd/spec';
 import type { CommandContext } from '../context.ts';
 import { specForEvaluation } from '../documents.ts';
 import { NODE_NAME_LABEL } from '../kube/client.ts';
-import { DEFAULT_NFD_NAMESPACE, mergeAsMaster, nodeNameOf } from '../kube/node-features.ts';
+import { DEFAULT_NFD_NAMESPACE, groupByNode, mergeAsMaster, nodeNameOf } from '../kube/node-features.ts';
 import { connectWithFlags, type KubeFlags, kubeOptions } from '../kube/options.ts';
 import { collectList } from '../option-values.ts';
 import { registryOptions } from '../registry-options.ts';
@@ -217,12 +217,9 @@ Examples:
       const compiled = compileCompatibilitySpec(document);
       // Of each object only what the spec reads is kept, as JSON text, page by page as they
       // arrive: a cluster's NodeFeatures are never all in memory, and nodes equal on those features
-      // (pools of identical machines) are evaluated once.
-      // Equal texts are interned: one string per distinct set, whose hash V8 then keeps, so the
-      // evaluation phase looks each node up in constant time.
+      // (pools of identical machines) are evaluated once. Equal texts are interned (one string per
+      // distinct set, whose hash V8 then keeps), so each node is looked up in constant time.
       const interned = new Map<string, string>();
-      // Each node's objects, gathered as the pages arrive.
-      const groups = new Map<string, KeptNodeFeature[]>();
       const keep = (object: NodeFeature): KeptNodeFeature => {
         const text = JSON.stringify(pickFeatures(object.spec.features, compiled.features));
         let features = interned.get(text);
@@ -230,18 +227,12 @@ Examples:
           features = text;
           interned.set(text, text);
         }
-        const kept = {
+        return {
           name: object.metadata?.name ?? '',
           namespace: object.metadata?.namespace ?? '',
           node: nodeNameOf(object),
           features,
         };
-        if (kept.node !== undefined) {
-          const group = groups.get(kept.node);
-          if (group === undefined) groups.set(kept.node, [kept]);
-          else group.push(kept);
-        }
-        return kept;
       };
       const client = await connectWithFlags(ctx, flags);
       const namespace = flags.namespace === undefined ? {} : { namespace: flags.namespace };
@@ -267,6 +258,7 @@ Examples:
                 })
               : await client.listNodeFeatures({ ...namespace, map: keep });
       }
+      const groups = groupByNode(objects, (kept) => kept.node);
       const logger = ctx.logger();
       logger.debug(
         `listed ${nodes.length} nodes and ${objects.length} NodeFeature objects in ${elapsed(listStart)}`,

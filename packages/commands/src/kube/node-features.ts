@@ -31,11 +31,17 @@ export function masterOrder(objects: readonly NodeFeature[], nfdNamespace: strin
   });
 }
 
-/** The objects of each node, by node name, in list order. Objects without the label are skipped. */
-export function groupByNode(objects: readonly NodeFeature[]): Map<string, NodeFeature[]> {
-  const groups = new Map<string, NodeFeature[]>();
+/**
+ * The objects of each node, by node name, in list order. Objects without the label are skipped.
+ * `nodeOf` reads the node of other shapes than NodeFeature (what a command keeps of one).
+ */
+export function groupByNode<T = NodeFeature>(
+  objects: readonly T[],
+  nodeOf: (object: T) => string | undefined = nodeNameOf as (object: T) => string | undefined,
+): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
   for (const object of objects) {
-    const node = nodeNameOf(object);
+    const node = nodeOf(object);
     if (node === undefined) continue;
     const group = groups.get(node);
     if (group === undefined) groups.set(node, [object]);
