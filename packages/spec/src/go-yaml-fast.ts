@@ -2,14 +2,102 @@
 // mappings and sequences indented with spaces, plain and one-line quoted scalars, one-line flow
 // collections, comments and `---` separators. It builds the same GoNode tree as parseGoYaml (same
 // go-yaml typing, same locations) several times faster and with far less garbage, because it
-// builds no YAML document model. It answers only when it is sure: anything outside that subset
+// builds no YAML document model; typed with the YAML library's core schema instead, it gives the
+// strict loader its data and locations (parseCoreYamlFast). It answers only when it is sure: anything outside that subset
 // (anchors, aliases, tags, merge keys, block scalars, multi-line scalars or flow collections,
 // tabs, complex keys, directives, odd indentation, anything that might be an error) makes it
 // return undefined, and the caller parses the text with the full YAML library instead. A test
 // compares the two readers on every YAML file of the repository and on thousands of mutations.
-import type { GoDocument, GoEntry, GoNode, GoScalar } from './go-yaml.ts';
+import type { GoDocument, GoScalar } from './go-yaml.ts';
 import { resolvePlainScalar, scalarText } from './go-yaml.ts';
 import type { SourceLocation } from './issue.ts';
+
+/** A node of what the reader builds: scalars as the typing makes them, mappings and sequences. */
+export type FastNode<S> =
+  | S
+  | { kind: 'map'; entries: Map<string, { value: FastNode<S>; keyAt: SourceLocation }>; at: SourceLocation }
+  | { kind: 'seq'; items: FastNode<S>[]; at: SourceLocation };
+
+interface ScalarNode {
+  kind: 'scalar';
+  at: SourceLocation;
+}
+
+/**
+ * How scalars are typed: go-yaml's YAML 1.1 for the evaluating loader, the YAML library's 1.2 core
+ * schema for the strict one. A typing may give up (`out()`) on a scalar or key it cannot be sure of.
+ */
+interface Typing<S extends ScalarNode> {
+  /** A plain scalar, `text` as written. */
+  plain(text: string, at: SourceLocation): S;
+  /** A quoted scalar: its value and its text as written, quotes included. */
+  quoted(value: string, source: string, at: SourceLocation): S;
+  /** The null of `key:` with nothing after it. */
+  empty(at: SourceLocation): S;
+  isNull(scalar: S): boolean;
+  /** A mapping key's text, from its scalar. */
+  key(scalar: S): string;
+  /** A key written twice makes the reader give up (the strict loader reports duplicates). */
+  uniqueKeys: boolean;
+}
+
+type GoScalarNode = { kind: 'scalar'; scalar: GoScalar; at: SourceLocation };
+
+const GO_TYPING: Typing<GoScalarNode> = {
+  plain: (text, at) => ({ kind: 'scalar', scalar: resolvePlainScalar(text), at }),
+  quoted: (value, _source, at) => ({ kind: 'scalar', scalar: { type: 'str', value }, at }),
+  empty: (at) => ({ kind: 'scalar', scalar: { type: 'null' }, at }),
+  isNull: (node) => node.scalar.type === 'null',
+  key: (node) => scalarText(node.scalar, true) ?? out(),
+  uniqueKeys: false,
+};
+
+/** A scalar as the YAML library's core schema gives it to JavaScript, with its text as written. */
+export interface CoreScalar {
+  kind: 'scalar';
+  value: string | number | boolean | null;
+  /** The scalar as written (quotes included; '' for an empty value). */
+  source: string;
+  at: SourceLocation;
+}
+
+const CORE_NULL = /^(?:~|[Nn]ull|NULL)?$/;
+const CORE_BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
+const CORE_OCT = /^0o[0-7]+$/;
+const CORE_INT = /^[-+]?[0-9]+$/;
+const CORE_HEX = /^0x[0-9a-fA-F]+$/;
+const CORE_SPECIAL = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
+const CORE_FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
+
+/** A plain scalar's value under the YAML library's core schema (yaml 2: schema/core), tag by tag in its order. */
+function corePlainValue(text: string): string | number | boolean | null {
+  const first = text.charCodeAt(0);
+  // Most plain scalars are words: only these first characters can start a null, bool or number.
+  if (!(first <= 0x39 || first === 0x7e || /[tTfFnN.]/.test(text[0] ?? ''))) return text;
+  if (CORE_NULL.test(text)) return null;
+  if (CORE_BOOL.test(text)) return first === 0x74 || first === 0x54;
+  if (CORE_OCT.test(text)) return Number.parseInt(text.slice(2), 8);
+  if (CORE_INT.test(text)) return Number.parseInt(text, 10);
+  if (CORE_HEX.test(text)) return Number.parseInt(text.slice(2), 16);
+  if (CORE_SPECIAL.test(text))
+    return text.slice(-3).toLowerCase() === 'nan'
+      ? Number.NaN
+      : text[0] === '-'
+        ? Number.NEGATIVE_INFINITY
+        : Number.POSITIVE_INFINITY;
+  if (CORE_FLOAT.test(text)) return Number.parseFloat(text);
+  return text;
+}
+
+const CORE_TYPING: Typing<CoreScalar> = {
+  plain: (text, at) => ({ kind: 'scalar', value: corePlainValue(text), source: text, at }),
+  quoted: (value, source, at) => ({ kind: 'scalar', value, source, at }),
+  empty: (at) => ({ kind: 'scalar', value: null, source: '', at }),
+  isNull: (node) => node.value === null,
+  // Keys that are not strings (`1:`, `true:`) and `__proto__` become object keys in ways of their own.
+  key: (node) => (typeof node.value === 'string' && node.value !== '__proto__' ? node.value : out()),
+  uniqueKeys: true,
+};
 
 /** Thrown inside the reader when the text leaves the subset; never escapes parseGoYamlFast. */
 class OutOfSubset extends Error {}
@@ -40,6 +128,28 @@ const VALUE_BAILS = new Set(['&', '*', '!', '|', '>', '%', '@', '`', '?', ']', '
  * outside the subset this reader handles (the caller then uses parseGoYaml).
  */
 export function parseGoYamlFast(text: string): GoDocument[] | undefined {
+  return read(text, GO_TYPING) as GoDocument[] | undefined;
+}
+
+/** One document read with the YAML library's core schema, for the strict loader. */
+export interface CoreDocument {
+  index: number;
+  root: FastNode<CoreScalar>;
+}
+
+/**
+ * The documents of a YAML stream typed as the YAML library's core schema types them (what the strict
+ * loader reads), each node with its location and each scalar with its text as written; undefined
+ * when the text is outside the subset, or has a key written twice (the full reader reports it).
+ */
+export function parseCoreYamlFast(text: string): CoreDocument[] | undefined {
+  return read(text, CORE_TYPING);
+}
+
+function read<S extends ScalarNode>(
+  text: string,
+  typing: Typing<S>,
+): { index: number; root: FastNode<S>; at: SourceLocation }[] | undefined {
   // Control characters (tabs, CR), the BOM, C1 controls and lone surrogates: the full reader decides.
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
@@ -51,14 +161,15 @@ export function parseGoYamlFast(text: string): GoDocument[] | undefined {
       return undefined;
   }
   try {
-    return new Reader(text).documents();
+    return new Reader(text, typing).documents();
   } catch (error) {
     if (error === OUT) return undefined;
     throw error;
   }
 }
 
-class Reader {
+class Reader<S extends ScalarNode> {
+  readonly #typing: Typing<S>;
   /** The content lines of the document being read. */
   #lines: Line[] = [];
   /** Nesting depth of blocks and flow collections (deep nesting: the full reader decides). */
@@ -68,7 +179,8 @@ class Reader {
   /** Content lines per document. */
   readonly #documents: Line[][] = [];
 
-  constructor(text: string) {
+  constructor(text: string, typing: Typing<S>) {
+    this.#typing = typing;
     let current: Line[] = [];
     let separators = 0;
     const raw = text.split('\n');
@@ -96,8 +208,8 @@ class Reader {
     this.#documents.push(current);
   }
 
-  documents(): GoDocument[] {
-    const result: GoDocument[] = [];
+  documents(): { index: number; root: FastNode<S>; at: SourceLocation }[] {
+    const result: { index: number; root: FastNode<S>; at: SourceLocation }[] = [];
     for (const [index, lines] of this.#documents.entries()) {
       // An empty document (comments only, or `---` with nothing after): the full reader decides.
       if (lines.length === 0) out();
@@ -106,7 +218,7 @@ class Reader {
       const first = lines[0] as Line;
       const root = this.#block(first.indent);
       if (this.#next !== this.#lines.length) out();
-      if (root.kind === 'scalar' && root.scalar.type === 'null') out();
+      if (root.kind === 'scalar' && this.#typing.isNull(root as S)) out();
       result.push({ index, root, at: root.at });
     }
     return result;
@@ -117,7 +229,7 @@ class Reader {
   }
 
   /** A block node whose first line is the next one, at exactly `indent`. */
-  #block(indent: number): GoNode {
+  #block(indent: number): FastNode<S> {
     if (++this.#depth > MAX_DEPTH) out();
     try {
       return this.#blockAt(indent);
@@ -126,14 +238,14 @@ class Reader {
     }
   }
 
-  #blockAt(indent: number): GoNode {
+  #blockAt(indent: number): FastNode<S> {
     const line = this.#peek() ?? out();
     if (line.indent !== indent) out();
     if (isSequenceEntry(line.text)) return this.#sequence(indent);
     if (findMappingColon(line.text) >= 0) return this.#mapping(indent, line.text, 0);
     // A lone scalar or flow collection (a document root, or a value on the line after its key).
     this.#next++;
-    const node = valueNode(stripComment(line.text), line.number, line.indent + 1);
+    const node = valueNode(this.#typing, stripComment(line.text), line.number, line.indent + 1);
     this.#rejectContinuation(indent);
     return node;
   }
@@ -148,8 +260,8 @@ class Reader {
    * A block mapping at `indent`; its first entry may be `firstText` on the current line, starting
    * `offset` characters into it (the compact mapping of a `- key: value` sequence entry).
    */
-  #mapping(indent: number, firstText: string, offset: number): GoNode {
-    const entries = new Map<string, GoEntry>();
+  #mapping(indent: number, firstText: string, offset: number): FastNode<S> {
+    const entries = new Map<string, { value: FastNode<S>; keyAt: SourceLocation }>();
     let at: SourceLocation | undefined;
     let text: string | undefined = firstText.slice(offset);
     for (;;) {
@@ -166,37 +278,33 @@ class Reader {
       if (colon < 0) out();
       const keyAt = { line: line.number, column };
       at ??= keyAt;
-      const key = keyOf(text.slice(0, colon));
+      const key = keyOf(this.#typing, text.slice(0, colon), keyAt);
       const rest = text.slice(colon + 1);
       this.#next++;
       text = undefined;
       const valueText = stripComment(rest);
       // Where the value starts (or, when it is empty, where the YAML library places the null).
       const valueColumn = column + colon + 1 + (rest.length - rest.trimStart().length);
-      let value: GoNode;
+      let value: FastNode<S>;
       if (valueText === '') {
         const next = this.#peek();
         if (next !== undefined && next.indent > indent) value = this.#block(next.indent);
         else if (next !== undefined && next.indent === indent && isSequenceEntry(next.text))
           value = this.#sequence(indent);
-        else
-          value = {
-            kind: 'scalar',
-            scalar: { type: 'null' },
-            at: { line: line.number, column: valueColumn },
-          };
+        else value = this.#typing.empty({ line: line.number, column: valueColumn });
       } else {
-        value = valueNode(valueText, line.number, valueColumn);
+        value = valueNode(this.#typing, valueText, line.number, valueColumn);
         this.#rejectContinuation(indent);
       }
+      if (this.#typing.uniqueKeys && entries.has(key)) out();
       entries.set(key, { value, keyAt });
     }
     return { kind: 'map', entries, at: at ?? out() };
   }
 
   /** A block sequence at `indent`: `- item` lines. */
-  #sequence(indent: number): GoNode {
-    const items: GoNode[] = [];
+  #sequence(indent: number): FastNode<S> {
+    const items: FastNode<S>[] = [];
     let at: SourceLocation | undefined;
     for (;;) {
       const line = this.#peek();
@@ -222,7 +330,7 @@ class Reader {
         continue;
       }
       this.#next++;
-      items.push(valueNode(stripComment(content), line.number, itemIndent + 1));
+      items.push(valueNode(this.#typing, stripComment(content), line.number, itemIndent + 1));
       this.#rejectContinuation(indent);
     }
     return { kind: 'seq', items, at: at ?? out() };
@@ -276,20 +384,17 @@ function quotedEnd(text: string, start: number): number {
   return -1;
 }
 
-/** A mapping key's text as sigs.k8s.io/yaml makes it. */
-function keyOf(raw: string): string {
+/** A block mapping key's text, as the typing makes it. */
+function keyOf<S extends ScalarNode>(typing: Typing<S>, raw: string, at: SourceLocation): string {
   const text = raw.trimEnd();
   if (text === '') out();
   const first = text[0] ?? '';
-  let scalar: GoScalar;
   if (first === '"' || first === "'") {
     if (quotedEnd(text, 0) !== text.length) out();
-    scalar = { type: 'str', value: unquote(text) };
-  } else {
-    if (!plainStartOk(text) || text === '<<') out();
-    scalar = resolvePlainScalar(text);
+    return typing.key(typing.quoted(unquote(text), text, at));
   }
-  return scalarText(scalar, true) ?? out();
+  if (!plainStartOk(text) || text === '<<') out();
+  return typing.key(typing.plain(text, at));
 }
 
 /** A plain scalar may start here (block context), as far as this reader is concerned. */
@@ -322,15 +427,20 @@ function stripComment(rest: string): string {
 }
 
 /** A one-line value: a quoted or plain scalar, or a flow collection. */
-function valueNode(text: string, line: number, column: number): GoNode {
+function valueNode<S extends ScalarNode>(
+  typing: Typing<S>,
+  text: string,
+  line: number,
+  column: number,
+): FastNode<S> {
   const at = { line, column };
   const first = text[0] ?? '';
   if (first === '"' || first === "'") {
     if (quotedEnd(text, 0) !== text.length) out();
-    return { kind: 'scalar', scalar: { type: 'str', value: unquote(text) }, at };
+    return typing.quoted(unquote(text), text, at);
   }
   if (first === '[' || first === '{') {
-    const flow = new FlowReader(text, line, column);
+    const flow = new FlowReader(typing, text, line, column);
     const node = flow.node();
     flow.end();
     return node;
@@ -340,7 +450,7 @@ function valueNode(text: string, line: number, column: number): GoNode {
   for (let i = 0; i < text.length; i++) {
     if (text[i] === ':' && (i + 1 === text.length || text.charCodeAt(i + 1) === CODE_SPACE)) out();
   }
-  return { kind: 'scalar', scalar: resolvePlainScalar(text), at };
+  return typing.plain(text, at);
 }
 
 const ESCAPES: Record<string, string> = {
@@ -384,12 +494,14 @@ function unquote(text: string): string {
 }
 
 /** A one-line flow collection: `[a, "b"]`, `{op: In, value: [x]}`, nested. */
-class FlowReader {
+class FlowReader<S extends ScalarNode> {
+  readonly #typing: Typing<S>;
   #i = 0;
   readonly #text: string;
   readonly #line: number;
   readonly #column: number;
-  constructor(text: string, line: number, column: number) {
+  constructor(typing: Typing<S>, text: string, line: number, column: number) {
+    this.#typing = typing;
     this.#text = text;
     this.#line = line;
     this.#column = column;
@@ -410,7 +522,7 @@ class FlowReader {
 
   #depth = 0;
 
-  node(): GoNode {
+  node(): FastNode<S> {
     this.#spaces();
     const char = this.#text[this.#i];
     if (char !== '[' && char !== '{') return this.#scalar();
@@ -420,10 +532,10 @@ class FlowReader {
     return node;
   }
 
-  #sequence(): GoNode {
+  #sequence(): FastNode<S> {
     const at = this.#at();
     this.#i++;
-    const items: GoNode[] = [];
+    const items: FastNode<S>[] = [];
     this.#spaces();
     if (this.#text[this.#i] === ']') {
       this.#i++;
@@ -442,10 +554,10 @@ class FlowReader {
     }
   }
 
-  #mapping(): GoNode {
+  #mapping(): FastNode<S> {
     const at = this.#at();
     this.#i++;
-    const entries = new Map<string, GoEntry>();
+    const entries = new Map<string, { value: FastNode<S>; keyAt: SourceLocation }>();
     this.#spaces();
     if (this.#text[this.#i] === '}') {
       this.#i++;
@@ -454,14 +566,15 @@ class FlowReader {
     for (;;) {
       this.#spaces();
       const keyAt = this.#at();
-      const keyNode = this.#scalar();
-      if (keyNode.kind !== 'scalar') out();
-      const key = scalarText((keyNode as { scalar: GoScalar }).scalar, true) ?? out();
+      // `<<` merges in go-yaml: the full reader.
+      if (this.#text.startsWith('<<', this.#i)) out();
+      const key = this.#typing.key(this.#scalar());
       if (this.#text[this.#i] !== ':' || this.#text.charCodeAt(this.#i + 1) !== CODE_SPACE) out();
       this.#i += 2;
       this.#spaces();
       const next = this.#text[this.#i];
       if (next === ',' || next === '}') out();
+      if (this.#typing.uniqueKeys && entries.has(key)) out();
       entries.set(key, { value: this.node(), keyAt });
       this.#spaces();
       const char = this.#text[this.#i];
@@ -474,15 +587,15 @@ class FlowReader {
   }
 
   /** A quoted or plain scalar inside a flow collection. */
-  #scalar(): GoNode {
+  #scalar(): S {
     const at = this.#at();
     const char = this.#text[this.#i] ?? '';
     if (char === '"' || char === "'") {
       const end = quotedEnd(this.#text, this.#i);
       if (end < 0) out();
-      const value = unquote(this.#text.slice(this.#i, end));
+      const source = this.#text.slice(this.#i, end);
       this.#i = end;
-      return { kind: 'scalar', scalar: { type: 'str', value }, at };
+      return this.#typing.quoted(unquote(source), source, at);
     }
     const start = this.#i;
     while (this.#i < this.#text.length) {
@@ -494,6 +607,6 @@ class FlowReader {
     }
     const text = this.#text.slice(start, this.#i).trimEnd();
     if (text === '' || !plainStartOk(text)) out();
-    return { kind: 'scalar', scalar: resolvePlainScalar(text), at };
+    return this.#typing.plain(text, at);
   }
 }

@@ -3,8 +3,10 @@ import { isScalar, visit, type YAMLError } from 'yaml';
 import type { z } from 'zod';
 import { findCompatibilitySpecProblems } from './check-compatibility-spec.ts';
 import { type CompatibilitySpec, CompatibilitySpecSchema } from './compatibility-spec.ts';
+import { coreData, coreSource } from './core-source.ts';
 import { NfdError } from './errors.ts';
 import { parseYamlStream } from './go-yaml.ts';
+import { parseCoreYamlFast } from './go-yaml-fast.ts';
 import { formatIssuePath, type SpecIssue, sortIssues } from './issue.ts';
 import type { LoadedDocument, LoadResult } from './load-result.ts';
 import { type Features, FeaturesSchema, type NodeFeature, NodeFeatureSchema } from './node-feature.ts';
@@ -14,12 +16,11 @@ import { describeObjectKind } from './object-kind.ts';
 import { type Finding, findingsFromZodError } from './schema-issues.ts';
 import { templateHint } from './template-hint.ts';
 import {
+  type DocumentSource,
   type FieldPath,
-  locateInScalar,
-  locatePath,
+  librarySource,
   positionAt,
   type SourceDocument,
-  scalarSourceAt,
 } from './yaml-source.ts';
 
 /** Options of every loader. `file` is only used to name the file in issues. */
@@ -86,10 +87,79 @@ function declaredKind(data: unknown): { kind: string; apiVersion: string } | und
   return { kind, apiVersion: typeof apiVersion === 'string' ? apiVersion : '' };
 }
 
+/** The schema, the kind and (with `check`) the extra checks of one parsed document, located. */
+function checkDocument<T>(
+  index: number,
+  data: unknown,
+  source: DocumentSource,
+  file: string,
+  kind: DocumentKind<T>,
+  check: boolean,
+  issues: SpecIssue[],
+  documents: LoadedDocument<T>[],
+): void {
+  const locate = (path: FieldPath) => source.locate(path);
+  const declared = declaredKind(data);
+  if (kind.kind !== undefined && declared !== undefined && declared.kind !== kind.kind) {
+    // Another kind of object (an OLM ClusterServiceVersion, a ConfigMap): one line, not its fields.
+    const { line, column } = locate(['kind']);
+    issues.push({
+      severity: 'error',
+      file,
+      line,
+      column,
+      path: '',
+      message: `this document is ${describeObjectKind(declared.kind, declared.apiVersion)}, not ${kind.expected}`,
+    });
+    return;
+  }
+  const findings: Finding[] = [];
+  const result = kind.schema.safeParse(data, { reportInput: true });
+  if (!result.success) {
+    findings.push(
+      ...findingsFromZodError(result.error, kind.schema, data, (path) => source.scalarSource(path)),
+    );
+  }
+  if (check && kind.check !== undefined) findings.push(...kind.check(data, locate));
+  for (const finding of findings) {
+    const { line, column } =
+      finding.key === undefined ? locate(finding.path) : source.locate([...finding.path, finding.key], 'key');
+    const { severity, message } = finding;
+    // An unknown field's path names the field itself, so the path always ends at what is wrong.
+    const path = finding.key === undefined ? finding.path : [...finding.path, finding.key];
+    issues.push({ severity, file, line, column, path: formatIssuePath(path), message });
+  }
+  if (result.success)
+    documents.push({
+      index,
+      value: result.data,
+      locate,
+      locateIn: (path, line, column) => source.locateIn(path, line, column),
+    });
+}
+
+function fileIssue(file: string, message: string): SpecIssue {
+  return { severity: 'error', file, line: 1, column: 1, path: '', message };
+}
+
+function loadResult<T>(issues: SpecIssue[], documents: LoadedDocument<T>[]): LoadResult<T> {
+  const sorted = sortIssues(issues);
+  if (sorted.some((issue) => issue.severity === 'error')) return { ok: false, issues: sorted };
+  return { ok: true, documents, warnings: sorted };
+}
+
 function loadDocuments<T>(input: string, file: string, kind: DocumentKind<T>, check: boolean): LoadResult<T> {
-  const { text, lineCounter, documents: parsed, reindented } = parseYamlStream(input);
   const issues: SpecIssue[] = [];
   const documents: LoadedDocument<T>[] = [];
+  // The common shapes go through the fast reader, which answers only when the YAML library would
+  // read the text without a word (no syntax error, warning, duplicate key or empty document).
+  const fast = parseCoreYamlFast(input);
+  if (fast !== undefined) {
+    for (const { index, root } of fast)
+      checkDocument(index, coreData(root), coreSource(root), file, kind, check, issues, documents);
+    return loadResult(issues, documents);
+  }
+  const { text, lineCounter, documents: parsed, reindented } = parseYamlStream(input);
   for (const line of reindented) {
     issues.push({
       severity: 'warning',
@@ -119,62 +189,12 @@ function loadDocuments<T>(input: string, file: string, kind: DocumentKind<T>, ch
     // An empty document in a stream (a trailing `---`) is skipped, as kubectl does.
     if (isEmptyDocument(source)) return;
     nonEmpty++;
-    const data: unknown = document.toJS();
-    const locate = (path: FieldPath) => locatePath(source, path);
-    const declared = declaredKind(data);
-    if (kind.kind !== undefined && declared !== undefined && declared.kind !== kind.kind) {
-      // Another kind of object (an OLM ClusterServiceVersion, a ConfigMap): one line, not its fields.
-      const { line, column } = locate(['kind']);
-      issues.push({
-        severity: 'error',
-        file,
-        line,
-        column,
-        path: '',
-        message: `this document is ${describeObjectKind(declared.kind, declared.apiVersion)}, not ${kind.expected}`,
-      });
-      return;
-    }
-    const findings: Finding[] = [];
-    const result = kind.schema.safeParse(data, { reportInput: true });
-    if (!result.success) {
-      findings.push(
-        ...findingsFromZodError(result.error, kind.schema, data, (path) => scalarSourceAt(source, path)),
-      );
-    }
-    if (check && kind.check !== undefined) findings.push(...kind.check(data, locate));
-    for (const finding of findings) {
-      const { line, column } =
-        finding.key === undefined
-          ? locate(finding.path)
-          : locatePath(source, [...finding.path, finding.key], 'key');
-      const { severity, message } = finding;
-      // An unknown field's path names the field itself, so the path always ends at what is wrong.
-      const path = finding.key === undefined ? finding.path : [...finding.path, finding.key];
-      issues.push({ severity, file, line, column, path: formatIssuePath(path), message });
-    }
-    if (result.success)
-      documents.push({
-        index,
-        value: result.data,
-        locate,
-        locateIn: (path, line, column) => locateInScalar(source, path, line, column),
-      });
+    checkDocument(index, document.toJS(), librarySource(source), file, kind, check, issues, documents);
   });
-  const fileIssue = (message: string): SpecIssue => ({
-    severity: 'error',
-    file,
-    line: 1,
-    column: 1,
-    path: '',
-    message,
-  });
-  if (nonEmpty === 0) issues.push(fileIssue(`the file is empty; expected ${kind.expected}`));
+  if (nonEmpty === 0) issues.push(fileIssue(file, `the file is empty; expected ${kind.expected}`));
   const hint = syntaxLines.size > 0 ? templateHint(text) : undefined;
-  if (hint !== undefined) issues.push(fileIssue(hint));
-  const sorted = sortIssues(issues);
-  if (sorted.some((issue) => issue.severity === 'error')) return { ok: false, issues: sorted };
-  return { ok: true, documents, warnings: sorted };
+  if (hint !== undefined) issues.push(fileIssue(file, hint));
+  return loadResult(issues, documents);
 }
 
 const COMPATIBILITY_SPEC: DocumentKind<CompatibilitySpec> = {

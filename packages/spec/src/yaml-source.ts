@@ -11,6 +11,45 @@ export interface SourceDocument {
 /** Path segments as zod and the checks produce them. */
 export type FieldPath = readonly (string | number)[];
 
+/**
+ * What the strict loader needs of a document's text: where a path is written, the text of a scalar
+ * as written, and where a position inside a string scalar is. Built over the YAML library's
+ * document (librarySource) or over the fast reader's tree (coreSource).
+ */
+export interface DocumentSource {
+  /** The value node at `path`, or with `at: 'key'` the key of its last segment (see locatePath). */
+  locate(path: FieldPath, at?: 'value' | 'key'): SourceLocation;
+  /** The text of the scalar at `path` as written, or undefined for anything else. */
+  scalarSource(path: FieldPath): string | undefined;
+  /** See locateInScalar. */
+  locateIn(path: FieldPath, line: number, column: number): SourceLocation;
+}
+
+/** A DocumentSource over the YAML library's document. */
+export function librarySource(source: SourceDocument): DocumentSource {
+  return {
+    locate: (path, at) => locatePath(source, path, at),
+    scalarSource: (path) => scalarSourceAt(source, path),
+    locateIn: (path, line, column) => locateInScalar(source, path, line, column),
+  };
+}
+
+/**
+ * Where a position inside a one-line or quoted scalar written at `at` is: the first line continues
+ * after the opening quote, later lines start at column 1 (Go's template columns are 0-based).
+ */
+export function positionInScalar(
+  at: SourceLocation,
+  quoted: boolean,
+  line: number,
+  column: number,
+): SourceLocation {
+  const quote = quoted ? 1 : 0;
+  return line <= 1
+    ? { line: at.line, column: at.column + quote + column }
+    : { line: at.line + line - 1, column: column + 1 };
+}
+
 interface Resolved {
   /** The node at the path, or at the deepest part of it that exists. */
   node: Node;
@@ -105,8 +144,5 @@ export function locateInScalar(
     const indent = (lines[first] ?? '').length - (lines[first] ?? '').trimStart().length;
     return { line: at.line + line, column: indent + column + 1 };
   }
-  const quote = type === 'QUOTE_DOUBLE' || type === 'QUOTE_SINGLE' ? 1 : 0;
-  return line <= 1
-    ? { line: at.line, column: at.column + quote + column }
-    : { line: at.line + line - 1, column: column + 1 };
+  return positionInScalar(at, type === 'QUOTE_DOUBLE' || type === 'QUOTE_SINGLE', line, column);
 }
