@@ -1,8 +1,3 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
 /** The oldest Node the apps run on (commander 15 and undici 8 need it). */
 export const MIN_NODE: readonly [number, number] = [22, 12];
 
@@ -28,9 +23,8 @@ export async function launchApp(
   app: LaunchIdentity,
   load: () => Promise<{ runProcess(app: LaunchIdentity): Promise<number> }>,
 ): Promise<void> {
-  const relaunched = relaunchOnSupportedNode(entryUrl, process.argv[1]);
-  if (relaunched !== undefined) {
-    process.exitCode = relaunched;
+  if (!isSupportedNode(process.versions.node)) {
+    process.exitCode = await relaunchOnSupportedNode(entryUrl, process.argv[1]);
     return;
   }
   const { runProcess } = await load();
@@ -38,14 +32,14 @@ export async function launchApp(
 }
 
 /**
- * Keeps a bin usable from PATH on a machine whose default Node is too old: when this Node is
- * older than MIN_NODE, runs the same command with the Node of the nearest `node_modules/.bin/node`
- * (the workspace's pinned Node 24) and returns its exit status. Returns undefined when this Node
- * is fine. This module loads nothing that needs a newer Node.
+ * Keeps a bin usable from PATH on a machine whose default Node is too old: runs the same command
+ * with the Node of the nearest `node_modules/.bin/node` (the workspace's pinned Node 24) and
+ * returns its exit status. This module loads nothing that needs a newer Node, and its built-in
+ * modules (child_process alone is 4 ms of a cold start) only on this path.
  */
-export function relaunchOnSupportedNode(entryUrl: string, script: string | undefined): number | undefined {
-  if (isSupportedNode(process.versions.node)) return undefined;
-  const node = findWorkspaceNode(dirname(fileURLToPath(entryUrl)));
+async function relaunchOnSupportedNode(entryUrl: string, script: string | undefined): Promise<number> {
+  const { fileURLToPath } = await import('node:url');
+  const node = await findWorkspaceNode(fileURLToPath(entryUrl));
   if (node === undefined || script === undefined) {
     process.stderr.write(
       `error: this tool needs Node >= ${MIN_NODE.join('.')}; this is Node ${process.versions.node}\n` +
@@ -53,6 +47,7 @@ export function relaunchOnSupportedNode(entryUrl: string, script: string | undef
     );
     return 2;
   }
+  const { spawnSync } = await import('node:child_process');
   const child = spawnSync(node, [...process.execArgv, script, ...process.argv.slice(2)], {
     stdio: 'inherit',
   });
@@ -64,8 +59,10 @@ export function relaunchOnSupportedNode(entryUrl: string, script: string | undef
   return child.status ?? 2;
 }
 
-function findWorkspaceNode(from: string): string | undefined {
-  for (let dir = from; ; dir = dirname(dir)) {
+async function findWorkspaceNode(entry: string): Promise<string | undefined> {
+  const { existsSync } = await import('node:fs');
+  const { dirname, join } = await import('node:path');
+  for (let dir = dirname(entry); ; dir = dirname(dir)) {
     const candidate = join(dir, 'node_modules', '.bin', 'node');
     if (existsSync(candidate)) return candidate;
     if (dirname(dir) === dir) return undefined;

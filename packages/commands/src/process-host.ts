@@ -18,7 +18,10 @@ export async function runProcess(app: AppIdentity): Promise<number> {
     return await runCli(
       {
         ...app,
-        stdin: process.stdin,
+        // Read on first use: process.stdin builds a stream (4 ms of a cold start) few commands need.
+        get stdin() {
+          return process.stdin;
+        },
         stdout: process.stdout,
         stderr: process.stderr,
         env: process.env,

@@ -138,7 +138,18 @@ export async function discoverFeatures(
   }
   const features = mergeFeatures(parts);
   const labelSources = selected.filter((source) => !failures.some((f) => f.source === source.name));
-  return { features, labels: buildLabels(labelSources, features), failures, arch, cpuid: how };
+  let labels: Record<string, string> | undefined;
+  return {
+    features,
+    // Built on first use: `export features` never reads them.
+    get labels() {
+      labels ??= buildLabels(labelSources, features);
+      return labels;
+    },
+    failures,
+    arch,
+    cpuid: how,
+  };
 }
 
 function errorText(error: unknown): string {

@@ -47,14 +47,79 @@ function canonicalFeatures(features: Features): Features {
   };
 }
 
-/** `nfd export features`: exactly upstream's document, 4-space indented, then a newline. */
+// Writers of Go's json.MarshalIndent with 4 spaces, straight from the values (no sorted copy).
+// Keys sort by UTF-16 code unit, which is what Array.prototype.sort does without a comparator.
+
+/** An object whose `keys` (in that order) are written by `write`; `{}` when there are none. */
+function objectText(
+  keys: readonly string[],
+  write: (key: string, indent: string) => string,
+  indent: string,
+): string {
+  if (keys.length === 0) return '{}';
+  const inner = `${indent}    `;
+  let text = '{';
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    text += `${i === 0 ? '\n' : ',\n'}${inner}${JSON.stringify(key)}: ${write(key, inner)}`;
+  }
+  return `${text}\n${indent}}`;
+}
+
+/** A struct of one field. */
+const fieldText = (name: string, value: string, indent: string): string =>
+  `{\n${indent}    ${JSON.stringify(name)}: ${value}\n${indent}}`;
+
+/** A flat map of strings (or of empty objects), keys sorted. */
+function mapText(record: Readonly<Record<string, unknown>>, indent: string): string {
+  return objectText(Object.keys(record).sort(), (key) => JSON.stringify(record[key]), indent);
+}
+
+/** Feature sets by name (sorted), each a struct with `elements` written by `elements`. */
+function setsText<S>(
+  sets: Readonly<Record<string, S>>,
+  elements: (set: S, indent: string) => string,
+  indent: string,
+): string {
+  return objectText(
+    Object.keys(sets).sort(),
+    (name, inner) => fieldText('elements', elements(sets[name] as S, `${inner}    `), inner),
+    indent,
+  );
+}
+
+function instancesText(instances: Features['instances'][string]['elements'], indent: string): string {
+  const list = instances ?? [];
+  if (list.length === 0) return '[]';
+  const inner = `${indent}    `;
+  let text = '[';
+  for (let i = 0; i < list.length; i++) {
+    const attributes = mapText(list[i]?.attributes ?? {}, `${inner}    `);
+    text += `${i === 0 ? '\n' : ',\n'}${inner}${fieldText('attributes', attributes, inner)}`;
+  }
+  return `${text}\n${indent}]`;
+}
+
+/**
+ * `nfd export features`: exactly upstream's document (struct fields in Go's order, map keys sorted
+ * by value, 4-space indented), then a newline; written straight from the features, no sorted copy.
+ */
 export function renderFeaturesJson(features: Features): string {
-  return `${goJsonEscape(JSON.stringify(canonicalFeatures(features), null, 4))}\n`;
+  const indent = '    ';
+  const flags = setsText(features.flags, (set, inner) => mapText(set.elements ?? {}, inner), indent);
+  const attributes = setsText(
+    features.attributes,
+    (set, inner) => mapText(set.elements ?? {}, inner),
+    indent,
+  );
+  const instances = setsText(features.instances, (set, inner) => instancesText(set.elements, inner), indent);
+  const text = `{\n${indent}"flags": ${flags},\n${indent}"attributes": ${attributes},\n${indent}"instances": ${instances}\n}`;
+  return `${goJsonEscape(text)}\n`;
 }
 
 /** `nfd export labels`: `{ "<label>": "<value>" }`, keys sorted, 4-space indented. */
 export function renderLabelsJson(labels: Record<string, string>): string {
-  return `${goJsonEscape(JSON.stringify(sortKeys(labels), null, 4))}\n`;
+  return `${goJsonEscape(mapText(labels, ''))}\n`;
 }
 
 /** The NodeFeature object nfd-worker publishes for these features and labels (features.md §5.2). */

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { type HostFs, HostReadError } from './host-fs.ts';
 
 // Go semantics shared by the sources: strings.TrimSpace and friends, Go's decoding of bytes to a
@@ -69,26 +70,28 @@ function sequenceLength(bytes: Uint8Array, at: number): number {
  * decoding would fold a truncated sequence into a single U+FFFD, so output could differ).
  */
 export function goDecode(bytes: Uint8Array): string {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // Nearly every file is valid UTF-8: decoded natively, a byte order mark kept (as Go keeps it).
+  if (isUtf8(buffer)) return buffer.toString('utf8');
   let text = '';
   let plainStart = 0;
   let at = 0;
-  const decoder = new TextDecoder();
-  while (at < bytes.length) {
-    if ((bytes[at] ?? 0) < 0x80) {
+  while (at < buffer.length) {
+    if ((buffer[at] ?? 0) < 0x80) {
       at++;
       continue;
     }
-    const length = sequenceLength(bytes, at);
+    const length = sequenceLength(buffer, at);
     if (length > 0) {
       at += length;
       continue;
     }
-    text += decoder.decode(bytes.subarray(plainStart, at));
+    text += buffer.toString('utf8', plainStart, at);
     text += '\ufffd';
     at++;
     plainStart = at;
   }
-  return text + decoder.decode(bytes.subarray(plainStart, at));
+  return text + buffer.toString('utf8', plainStart, at);
 }
 
 /** What an os.ReadFile of one path gave. */

@@ -53,5 +53,19 @@ export async function discover(options: DiscoverOptions): Promise<HostDiscovery>
   const workerSources = selectSources(DEFAULT_SOURCES, options)
     .filter((source) => !failed.has(source.name))
     .map((source) => (source === cpuSource ? WORKER_CPU_SOURCE : source));
-  return { ...result, workerLabels: buildLabels(workerSources, result.features) };
+  let workerLabels: Record<string, string> | undefined;
+  // Both label sets are built on first use (`export features` reads neither).
+  return {
+    features: result.features,
+    failures: result.failures,
+    arch: result.arch,
+    cpuid: result.cpuid,
+    get labels() {
+      return result.labels;
+    },
+    get workerLabels() {
+      workerLabels ??= buildLabels(workerSources, result.features);
+      return workerLabels;
+    },
+  };
 }

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { Command, Option } from '@commander-js/extra-typings';
@@ -13,7 +13,7 @@ async function emit(ctx: CommandContext, text: string, path: string | undefined)
     return;
   }
   try {
-    await writeFile(resolve(ctx.host.cwd, path), text);
+    writeFileSync(resolve(ctx.host.cwd, path), text);
   } catch (cause) {
     throw new NfdError(
       'FILE_UNREADABLE',

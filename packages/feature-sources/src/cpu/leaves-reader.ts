@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import type { CpuidReader } from '../source.ts';
 
 // A CpuidReader over a CPUID dump (fixtures/hosts/this-machine/cpuid-leaves.json, features.md
@@ -43,5 +43,5 @@ export function leavesReader(dump: CpuidLeavesDump): CpuidReaderWithXcr0 {
 
 /** Reads a dump file and returns its reader. */
 export async function loadLeavesFile(path: string): Promise<CpuidReaderWithXcr0> {
-  return leavesReader(JSON.parse(await readFile(path, 'utf8')) as CpuidLeavesDump);
+  return leavesReader(JSON.parse(readFileSync(path, 'utf8')) as CpuidLeavesDump);
 }
