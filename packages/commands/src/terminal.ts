@@ -22,7 +22,12 @@ export interface Logger {
 }
 
 export function createLogger(host: CliHost, options: { debug: boolean }): Logger {
-  const style: Styler = createStyler(colorEnabled(host.stderr, host.env));
+  // Decided on first use: asking stderr whether it is a terminal builds the stream.
+  let styler: Styler | undefined;
+  const style: Styler = (styles, text) => {
+    styler ??= createStyler(colorEnabled(host.stderr, host.env));
+    return styler(styles, text);
+  };
   const line = (text: string): void => {
     host.stderr.write(`${text}\n`);
   };

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,5 +84,41 @@ spec:
     expect(run.libraries).toContain('yaml');
     for (const heavy of ['zod', 'undici', '@kubernetes/client-node'])
       expect(run.libraries).not.toContain(heavy);
+  });
+});
+
+describe('results written straight to the descriptor', () => {
+  it('gives the same bytes to a file as to a pipe', () => {
+    const file = join(scratch, 'features.json');
+    const piped = spawnSync(process.execPath, [bin, 'export', 'features', '--host-root', host], {
+      encoding: 'utf8',
+    });
+    const toFile = spawnSync('sh', [
+      '-c',
+      '"$0" "$1" export features --host-root "$2" > "$3"',
+      process.execPath,
+      bin,
+      host,
+      file,
+    ]);
+    expect(piped.status).toBe(0);
+    expect(toFile.status).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe(piped.stdout);
+    expect(piped.stdout.length).toBeGreaterThan(1000);
+  });
+
+  it('ends quietly, exit 0, when the reader goes away (`| head -c 10`)', async () => {
+    const child = spawn(process.execPath, [bin, 'export', 'features', '--host-root', host]);
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    // Close our end before the child writes: its write then meets a reader that is gone.
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((done) => child.on('close', (status) => done(status)));
+    // The fixture host's own notices only: no EPIPE, no stack trace.
+    expect(stderr).not.toMatch(/EPIPE|Error| {4}at /);
+    expect(stderr).toMatch(/^(warning: [^\n]*\n)*$/);
+    expect(code).toBe(0);
   });
 });

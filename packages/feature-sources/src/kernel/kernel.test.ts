@@ -209,6 +209,10 @@ describe('kernel.config', () => {
       'CONFIG_QUOTED_Y="y"',
       'CONFIG_EQ=a=b',
       'CONFIG_CRLF=y\r',
+      // Lines are split at \n only: these are lines that do not start with CONFIG_.
+      'junk\rCONFIG_AFTER_CR=y',
+      'junk\u2028CONFIG_AFTER_LS=y',
+      'CONFIG_LS=a\u2028b',
       '',
     ].join('\n');
     const { real, legacy } = parseKconfig(text);
@@ -223,6 +227,7 @@ describe('kernel.config', () => {
       QUOTED_Y: 'y',
       EQ: 'a=b',
       CRLF: 'y\r',
+      LS: 'a\u2028b',
     });
     // Legacy (label) values: exactly `y` or `m` -> "true", everything else as the real value.
     expect(legacy).toEqual({ ...real, '64BIT': 'true', KVM: 'true' });

@@ -56,18 +56,18 @@ export interface Kconfig {
 export function parseKconfig(text: string): Kconfig {
   const real: Record<string, string> = {};
   const legacy: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    if (!line.startsWith('CONFIG_')) continue;
-    const equals = line.indexOf('=');
-    if (equals < 0) continue;
-    const name = line.slice('CONFIG_'.length, equals);
-    const raw = line.slice(equals + 1);
+  // Each `\n`-separated line that starts with CONFIG_ and has an `=`: one regular-expression pass
+  // (a split and per-line slicing cost twice as much on a cold start; no `m` flag, whose ^ and $
+  // would also split at \r and U+2028).
+  for (const [, name = '', raw = ''] of text.matchAll(KCONFIG_LINE)) {
     const value = goTrim(raw, '"');
     putKey(real, name, value);
     putKey(legacy, name, raw === 'y' || raw === 'm' ? 'true' : value);
   }
   return { real, legacy };
 }
+
+const KCONFIG_LINE = /(?:^|\n)CONFIG_([^=\n]*)=([^\n]*)/g;
 
 /** Go's filepath.Ext: from the last dot of the last path element (dot files included). */
 function goExt(path: string): string {
@@ -110,9 +110,8 @@ async function readKconfig(fs: HostFs, candidates: readonly string[]): Promise<s
     if (!read.ok) continue;
     if (goExt(path) !== '.gz') return goDecode(read.bytes);
     try {
-      // zlib loads only for a gzipped config (1 ms of a cold start otherwise).
-      const { gunzipSync } = await import('node:zlib');
-      return goDecode(gunzipSync(read.bytes));
+      // zlib loads only for a gzipped config (1 ms of a cold start otherwise), without an ESM facade.
+      return goDecode(process.getBuiltinModule('node:zlib').gunzipSync(read.bytes));
     } catch {
       // A corrupt archive is one more unreadable candidate.
     }
