@@ -39,6 +39,16 @@ describe('renderFeaturesJson', () => {
     expect(text.indexOf('"9"')).toBeLessThan(text.indexOf('"b"'));
   });
 
+  it('sorts keys that look numeric but are no array index, and __proto__, as strings too', () => {
+    const elements: Record<string, string> = { b: '1', '4294967295': '2', '01': '3' };
+    Object.defineProperty(elements, '__proto__', { value: '4', enumerable: true });
+    const text = renderFeaturesJson({ flags: {}, attributes: { 'cpu.x': { elements } }, instances: {} });
+    const order = ['"01"', '"4294967295"', '"__proto__"', '"b"'].map((key) => text.indexOf(key));
+    expect(order.every((at) => at > 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(JSON.parse(text).attributes['cpu.x'].elements.__proto__).toBe('4');
+  });
+
   it('labels: sorted keys, 4-space indentation', () => {
     expect(renderLabelsJson({ b: '1', a: '2', '9': '3', '10': '4' })).toBe(
       '{\n    "10": "4",\n    "9": "3",\n    "a": "2",\n    "b": "1"\n}\n',

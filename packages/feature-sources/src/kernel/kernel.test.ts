@@ -268,6 +268,53 @@ describe('kernel.config', () => {
     });
   });
 
+  it('agrees with a line-by-line reading on 2,000 random configs (duplicates, quotes, no =)', () => {
+    // The reference: split at \n, keep lines starting with CONFIG_ that have a =, the last line of a
+    // name winning; legacy true for a raw y or m.
+    const reference = (text: string) => {
+      const real: Record<string, string> = {};
+      const legacy: Record<string, string> = {};
+      for (const line of text.split('\n')) {
+        const eq = line.indexOf('=');
+        if (!line.startsWith('CONFIG_') || eq < 0) continue;
+        const name = line.slice(7, eq);
+        const raw = line.slice(eq + 1);
+        const value = raw.replace(/^"+|"+$/g, '');
+        Object.defineProperty(real, name, { value, enumerable: true, writable: true, configurable: true });
+        const old = raw === 'y' || raw === 'm' ? 'true' : value;
+        Object.defineProperty(legacy, name, {
+          value: old,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      }
+      return { real, legacy };
+    };
+    let seed = 1845;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed / 0x7fffffff;
+    };
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
+    const names = ['A', 'B', 'KVM', '64BIT', '__proto__', '1', '', 'X=Y'];
+    const values = ['y', 'm', '"y"', '"m"', '""', '"a"b"', 'n', '250', '=', 'y\r', '"'];
+    for (let i = 0; i < 2000; i++) {
+      const lines = Array.from({ length: Math.floor(next() * 12) }, () => {
+        const roll = next();
+        if (roll < 0.1) return `CONFIG_${pick(names)}`;
+        if (roll < 0.15) return `# CONFIG_${pick(names)} is not set`;
+        if (roll < 0.2) return ` CONFIG_${pick(names)}=y`;
+        return `CONFIG_${pick(names)}=${pick(values)}`;
+      });
+      const text = lines.join(pick(['\n', '\n', '\r\n'])) + pick(['', '\n']);
+      const parsed = parseKconfig(text);
+      const expected = reference(text);
+      expect(Object.entries(parsed.real), text).toEqual(Object.entries(expected.real));
+      expect(Object.entries(parsed.legacy), text).toEqual(Object.entries(expected.legacy));
+    }
+  });
+
   it('keeps an option named __proto__ as an element', () => {
     const { real } = parseKconfig('CONFIG___proto__=y\n');
     expect(Object.keys(real)).toEqual(['__proto__']);

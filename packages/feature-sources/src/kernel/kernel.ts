@@ -51,23 +51,58 @@ export interface Kconfig {
 /**
  * Lines starting with `CONFIG_` that have a `=` (§3.2.2). Lines are split on "\n" only and not
  * trimmed, as upstream does (a CRLF file keeps its "\r"). Legacy: a raw value of exactly `y` or `m`
- * is "true"; a quoted "y" stays "y".
+ * is "true"; a quoted "y" stays "y". The legacy map is built when first read (only labels need it).
  */
 export function parseKconfig(text: string): Kconfig {
   const real: Record<string, string> = {};
-  const legacy: Record<string, string> = {};
-  // Each `\n`-separated line that starts with CONFIG_ and has an `=`: one regular-expression pass
-  // (a split and per-line slicing cost twice as much on a cold start; no `m` flag, whose ^ and $
-  // would also split at \r and U+2028).
-  for (const [, name = '', raw = ''] of text.matchAll(KCONFIG_LINE)) {
-    const value = goTrim(raw, '"');
-    putKey(real, name, value);
-    putKey(legacy, name, raw === 'y' || raw === 'm' ? 'true' : value);
+  // Names whose last line gives y or m only once its quotes are trimmed: their legacy value stays.
+  let quoted: Set<string> | undefined;
+  // A scan with indexOf (a regular expression's matches cost twice as much on a cold start);
+  // `equals` is the first "=" at or after the current line, kept while it lies ahead, so lines
+  // without one cost no rescan.
+  let equals = -1;
+  let at = text.startsWith('CONFIG_') ? 0 : nextConfigLine(text, 0);
+  while (at >= 0) {
+    const newline = text.indexOf('\n', at);
+    const end = newline < 0 ? text.length : newline;
+    if (equals < at) equals = text.indexOf('=', at + 7);
+    if (equals >= 0 && equals < end) {
+      const name = text.slice(at + 7, equals);
+      const raw = text.slice(equals + 1, end);
+      const value =
+        raw.charCodeAt(0) === 0x22 || raw.charCodeAt(raw.length - 1) === 0x22 ? goTrim(raw, '"') : raw;
+      putKey(real, name, value);
+      if (value === 'y' || value === 'm') {
+        if (raw !== value) (quoted ??= new Set()).add(name);
+        else quoted?.delete(name);
+      }
+    }
+    at = newline < 0 ? -1 : nextConfigLine(text, newline);
   }
-  return { real, legacy };
+  let legacy: Record<string, string> | undefined;
+  return {
+    real,
+    get legacy() {
+      legacy ??= legacyValues(real, quoted);
+      return legacy;
+    },
+  };
 }
 
-const KCONFIG_LINE = /(?:^|\n)CONFIG_([^=\n]*)=([^\n]*)/g;
+/** The start of the next line (after the "\n" at or after `from`) that starts with CONFIG_, or -1. */
+function nextConfigLine(text: string, from: number): number {
+  const at = text.indexOf('\nCONFIG_', from);
+  return at < 0 ? -1 : at + 1;
+}
+
+function legacyValues(real: Record<string, string>, quoted: Set<string> | undefined): Record<string, string> {
+  const legacy: Record<string, string> = {};
+  for (const name of Object.keys(real)) {
+    const value = real[name] as string;
+    putKey(legacy, name, (value === 'y' || value === 'm') && quoted?.has(name) !== true ? 'true' : value);
+  }
+  return legacy;
+}
 
 /** Go's filepath.Ext: from the last dot of the last path element (dot files included). */
 function goExt(path: string): string {
@@ -205,13 +240,13 @@ async function detectKvm(context: SourceContext): Promise<string | undefined> {
 // gets the features, so the map rides along keyed by the kernel.config set it belongs to
 // (mergeFeatures keeps set objects). Without it, legacy values are re-derived from the real ones,
 // which differs only for a quoted "y"/"m".
-const legacyByConfigSet = new WeakMap<AttributeFeatureSet, Record<string, string>>();
+const legacyByConfigSet = new WeakMap<AttributeFeatureSet, Kconfig>();
 
 function legacyKconfig(features: Features): Record<string, string> | undefined {
   const set = features.attributes[KERNEL_CONFIG_FEATURE];
   if (set === undefined) return undefined;
   const known = legacyByConfigSet.get(set);
-  if (known !== undefined) return known;
+  if (known !== undefined) return known.legacy;
   const derived: Record<string, string> = {};
   for (const [name, value] of Object.entries(set.elements ?? {})) {
     putKey(derived, name, value === 'y' || value === 'm' ? 'true' : value);
@@ -238,7 +273,7 @@ export function createKernelSource(config: Partial<KernelConfig> = {}): FeatureS
       } else {
         const kconfig = parseKconfig(kconfigText);
         const set: AttributeFeatureSet = { elements: kconfig.real };
-        legacyByConfigSet.set(set, kconfig.legacy);
+        legacyByConfigSet.set(set, kconfig);
         features.attributes[KERNEL_CONFIG_FEATURE] = set;
       }
 
