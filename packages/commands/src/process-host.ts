@@ -1,5 +1,4 @@
 import { writeSync } from 'node:fs';
-import { homedir } from 'node:os';
 import type { CliHost, OutputStream } from './host.ts';
 import { runCli } from './program.ts';
 
@@ -8,13 +7,14 @@ export type AppIdentity = Pick<CliHost, 'displayName' | 'version' | 'kube'>;
 
 /** Runs the command tree on this process's argv and streams; the apps' whole job. */
 export async function runProcess(app: AppIdentity): Promise<number> {
-  const interrupt = new AbortController();
   // The first Ctrl-C cancels in-flight work cleanly; a second one kills the process as usual.
+  // Armed when a command first takes the signal (registry and cluster work): a command that never
+  // does has nothing to clean up, and an AbortController costs a module load on every cold start.
+  let interrupt: AbortController | undefined;
   const onSigint = (): void => {
     process.off('SIGINT', onSigint);
-    interrupt.abort(new Error('interrupted'));
+    interrupt?.abort(new Error('interrupted'));
   };
-  process.on('SIGINT', onSigint);
   try {
     return await runCli(
       {
@@ -26,10 +26,19 @@ export async function runProcess(app: AppIdentity): Promise<number> {
         stdout: descriptorOutput(1, () => process.stdout),
         stderr: descriptorOutput(2, () => process.stderr),
         env: process.env,
-        // $HOME, else the user database, as Go's tools (docker, kubectl) find it.
-        homeDir: homedir(),
+        // $HOME, else the user database, as Go's tools (docker, kubectl) find it; node:os is
+        // loaded only by the commands that look there.
+        get homeDir() {
+          return process.getBuiltinModule('node:os').homedir();
+        },
         cwd: process.cwd(),
-        signal: interrupt.signal,
+        get signal() {
+          if (interrupt === undefined) {
+            interrupt = new AbortController();
+            process.on('SIGINT', onSigint);
+          }
+          return interrupt.signal;
+        },
       },
       process.argv.slice(2),
     );

@@ -1,5 +1,4 @@
 import { writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { Command, Option } from '@commander-js/extra-typings';
 import { renderFeaturesJson, renderLabelsJson, toNodeFeature } from '@nfd/feature-sources';
@@ -60,7 +59,8 @@ Examples:
       if (options.nodefeature === true) {
         const explicit = options.nodeName ?? ctx.host.env.NODE_NAME;
         const live = (options as DiscoveryFlags).hostRoot === undefined;
-        const nodeName = explicit ?? (live ? hostname() : undefined);
+        // node:os only when the host name is needed (a module load on every cold start otherwise).
+        const nodeName = explicit ?? (live ? process.getBuiltinModule('node:os').hostname() : undefined);
         if (nodeName === undefined || nodeName === '') {
           throw new NfdError('USAGE', 'a NodeFeature needs a node name', {
             hint: 'give --node-name (or set NODE_NAME); it defaults to the host name only for the live host',
