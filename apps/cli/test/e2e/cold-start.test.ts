@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -120,5 +121,35 @@ describe('results written straight to the descriptor', () => {
     expect(stderr).not.toMatch(/EPIPE|Error| {4}at /);
     expect(stderr).toMatch(/^(warning: [^\n]*\n)*$/);
     expect(code).toBe(0);
+  });
+
+  it('a first Ctrl-C cancels a registry request that hangs: "interrupted", exit 130, no stack', async () => {
+    // A registry that accepts the connection and never answers.
+    const sockets: Socket[] = [];
+    const server = createServer((socket) => {
+      sockets.push(socket);
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const child = spawn(
+        process.execPath,
+        [bin, 'compat', 'list-specs', '--image', `127.0.0.1:${port}/app:1`, '--plain-http'],
+        { env: { ...process.env, NO_COLOR: '1' } },
+      );
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+        stderr += chunk;
+      });
+      // Interrupt once the request is in flight (the server has its connection).
+      while (sockets.length === 0) await new Promise((done) => setTimeout(done, 20));
+      child.kill('SIGINT');
+      const code = await new Promise<number | null>((done) => child.on('close', (status) => done(status)));
+      expect(stderr).toBe('error: interrupted\n');
+      expect(code).toBe(130);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    }
   });
 });
