@@ -16,6 +16,9 @@ import type { SourceLocation } from './issue.ts';
 export type GoType =
   | { kind: 'string'; name: string }
   | { kind: 'int'; name: string }
+  | { kind: 'bool'; name: string }
+  /** []byte: a base64 string (encoding/json), decoded to its bytes. */
+  | { kind: 'bytes'; name: string }
   | { kind: 'struct'; name: string; fields: Readonly<Record<string, GoField>> }
   | { kind: 'map'; name: string; elem: GoType }
   | { kind: 'slice'; name: string; elem: GoType }
@@ -132,6 +135,42 @@ function decodeInt(node: GoNode, type: GoType, where: Where): number {
   throw typeError(node, type, where);
 }
 
+const BASE64_DIGIT = /[A-Za-z0-9+/]/;
+
+/**
+ * Go's base64.StdEncoding.Decode, as encoding/json decodes a []byte: "\r" and "\n" are skipped,
+ * anything else outside the standard alphabet, or padding that is missing or misplaced, is
+ * `illegal base64 data at input byte N`.
+ */
+function decodeBase64(text: string, node: GoNode): Uint8Array {
+  const clean = text.replace(/[\r\n]/g, '');
+  let at = 0;
+  while (at < clean.length && BASE64_DIGIT.test(clean.charAt(at))) at++;
+  const digits = at;
+  while (at < clean.length && clean.charAt(at) === '=') at++;
+  const padding = at - digits;
+  const valid =
+    at === clean.length &&
+    (padding === 0 ? digits % 4 === 0 : clean.length % 4 === 0 && padding <= 2 && digits % 4 === 4 - padding);
+  if (!valid) {
+    // The first byte that cannot be where it is (counted in the text as written).
+    let offset = at < clean.length ? at : padding > 0 ? digits : clean.length - (clean.length % 4);
+    for (let i = 0, kept = 0; i < text.length; i++) {
+      if (text[i] === '\r' || text[i] === '\n') continue;
+      if (kept === offset) {
+        offset = i;
+        break;
+      }
+      kept++;
+    }
+    throw new GoDecodeError(`illegal base64 data at input byte ${offset}`, node.at);
+  }
+  const binary = atob(clean);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
 const structNames = new WeakMap<GoType, string>();
 
 /** `v1alpha1.Rule` → `Rule`, as Go names the struct in "Go struct field Rule.…". */
@@ -167,6 +206,15 @@ function decodeNode(node: GoNode, type: GoType, where: Where, ctx: DecodeContext
     }
     case 'int':
       return decodeInt(node, type, where);
+    case 'bool':
+      if (node.kind === 'scalar' && node.scalar.type === 'bool') return node.scalar.value;
+      if (isNull) return false;
+      throw typeError(node, type, where);
+    case 'bytes': {
+      if (isNull) return undefined;
+      if (node.kind !== 'scalar' || node.scalar.type !== 'str') throw typeError(node, type, where);
+      return decodeBase64(node.scalar.value, node);
+    }
     case 'struct': {
       if (isNull) return undefined;
       if (node.kind !== 'map') throw typeError(node, type, where);
@@ -242,6 +290,8 @@ function zeroOf(type: GoType): unknown {
       return '';
     case 'int':
       return 0;
+    case 'bool':
+      return false;
     case 'struct':
       return {};
     default:

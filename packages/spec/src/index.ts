@@ -35,6 +35,7 @@ export {
   MatchExpressionSchema,
   MatchOpSchema,
 } from './feature-matcher.ts';
+export { decodeGo, GoDecodeError, type GoField, type GoType } from './go-decode.ts';
 export { goJsonEscape } from './go-json.ts';
 export { formatGoFloat32, type GoNode, type GoScalar, parseGoYaml, resolvePlainScalar } from './go-yaml.ts';
 export { stringifyForGo } from './go-yaml-write.ts';

@@ -37,6 +37,7 @@ export function kubeOptionsOf(ctx: CommandContext, flags: KubeFlags): KubeOption
     homeDir: ctx.host.homeDir,
     cwd: ctx.host.cwd,
     userAgent: `nfd-ts/${ctx.host.version}`,
+    stdinIsTerminal: process.getBuiltinModule('node:tty').isatty(0),
     ...(flags.kubeconfig === undefined ? {} : { kubeconfig: flags.kubeconfig }),
     ...(flags.context === undefined ? {} : { context: flags.context }),
     ...(flags.namespace === undefined ? {} : { namespace: flags.namespace }),

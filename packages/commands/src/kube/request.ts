@@ -1,9 +1,10 @@
-import type https from 'node:https';
+import type { RequestOptions } from 'node:https';
 import { NfdError } from '@nfd/spec';
 import type { LoadedKubeConfig } from './config.ts';
+import type { KubeTransport } from './transport.ts';
 
-// Raw requests to the API server with the kubeconfig's TLS and credentials applied by
-// client-node (tokens, client certificates, exec and auth-provider plugins), and the API
+// Raw requests to the API server over the kubeconfig's transport (./transport.ts: TLS, client
+// certificates, tokens, exec plugins, proxies; one keep-alive connection pool), and the API
 // server's Status objects turned into errors that say what to do. Nothing here prints headers.
 
 /** What a request is about, for error messages: `list nodefeatures.nfd.k8s-sigs.io (all namespaces)`. */
@@ -22,6 +23,8 @@ export interface KubeRequest {
   body?: unknown;
   /** Return the body as text (pod logs) instead of parsing JSON. */
   text?: boolean;
+  /** Ask for JSON but return its text unparsed (list pages, read item by item). */
+  raw?: boolean;
   target: RequestTarget;
 }
 
@@ -175,70 +178,77 @@ function networkError(loaded: LoadedKubeConfig, target: RequestTarget, cause: un
 /** Makes requests against the loaded configuration's API server. */
 export function createRequester(
   loaded: LoadedKubeConfig,
+  transport: KubeTransport,
   signal: AbortSignal | undefined,
   userAgent: string,
 ): Requester {
+  const send = async (request: KubeRequest, retry = true): Promise<{ statusCode: number; text: string }> => {
+    const url = new URL(loaded.server + request.path);
+    for (const [key, value] of Object.entries(request.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, value);
+    }
+    const body = request.body === undefined ? undefined : JSON.stringify(request.body);
+    const { agent, headers } = await transport.prepare();
+    const options: RequestOptions = {
+      method: request.method,
+      agent,
+      headers: {
+        ...headers,
+        Accept: request.text === true ? 'text/plain, */*' : 'application/json',
+        'User-Agent': userAgent,
+        ...(body === undefined
+          ? {}
+          : { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)) }),
+      },
+    };
+    if (signal !== undefined) options.signal = signal;
+    // Taken at call time, not imported: an ESM import of node:http(s) loads Node's bundled undici
+    // (its lazy WebSocket getters), which every command would pay at start.
+    const call =
+      url.protocol === 'http:'
+        ? process.getBuiltinModule('node:http').request
+        : process.getBuiltinModule('node:https').request;
+    let reused = false;
+    try {
+      return await new Promise((resolvePromise, reject) => {
+        const req = call(url, options, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () =>
+            resolvePromise({
+              statusCode: res.statusCode ?? 0,
+              text: Buffer.concat(chunks).toString('utf8'),
+            }),
+          );
+          res.on('error', reject);
+        });
+        req.setTimeout(REQUEST_TIMEOUT_MS, () =>
+          req.destroy(new Error(`no answer in ${REQUEST_TIMEOUT_MS / 1000} s`)),
+        );
+        req.on('socket', () => {
+          reused = req.reusedSocket;
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+    } catch (cause) {
+      if (signal?.aborted === true || cause instanceof NfdError) throw cause;
+      // A kept-alive connection the server closed meanwhile: the request never reached it; try
+      // once more on a new connection, as Go's transport does.
+      const code = (cause as { code?: string }).code;
+      if (reused && retry && (code === 'ECONNRESET' || code === 'EPIPE')) return send(request, false);
+      throw networkError(loaded, request.target, cause);
+    }
+  };
   return {
     async request<T>(request: KubeRequest): Promise<T> {
-      const url = new URL(loaded.server + request.path);
-      for (const [key, value] of Object.entries(request.query ?? {})) {
-        if (value !== undefined) url.searchParams.set(key, value);
-      }
-      const body = request.body === undefined ? undefined : JSON.stringify(request.body);
-      const options: https.RequestOptions = {
-        method: request.method,
-        headers: {
-          Accept: request.text === true ? 'text/plain, */*' : 'application/json',
-          'User-Agent': userAgent,
-          ...(body === undefined
-            ? {}
-            : { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)) }),
-        },
-      };
-      try {
-        await loaded.config.applyToHTTPSOptions(options);
-      } catch (cause) {
-        throw new NfdError(
-          'KUBECONFIG_INVALID',
-          `cannot use the credentials or certificates of context "${loaded.context}" in ${loaded.source}: ${cause instanceof Error ? cause.message : String(cause)}`,
-          { cause },
-        );
-      }
-      if (signal !== undefined) options.signal = signal;
-      // Taken at call time, not imported: an ESM import of node:http(s) loads Node's bundled undici
-      // (its lazy WebSocket getters), which every command would pay at start.
-      const send =
-        url.protocol === 'http:'
-          ? process.getBuiltinModule('node:http').request
-          : process.getBuiltinModule('node:https').request;
-      let answer: { statusCode: number; text: string };
-      try {
-        answer = await new Promise((resolvePromise, reject) => {
-          const req = send(url, options, (res) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (chunk: Buffer) => chunks.push(chunk));
-            res.on('end', () =>
-              resolvePromise({
-                statusCode: res.statusCode ?? 0,
-                text: Buffer.concat(chunks).toString('utf8'),
-              }),
-            );
-            res.on('error', reject);
-          });
-          req.setTimeout(REQUEST_TIMEOUT_MS, () =>
-            req.destroy(new Error(`no answer in ${REQUEST_TIMEOUT_MS / 1000} s`)),
-          );
-          req.on('error', reject);
-          req.end(body);
-        });
-      } catch (cause) {
-        if (signal?.aborted === true) throw cause;
-        throw networkError(loaded, request.target, cause);
-      }
+      let answer = await send(request);
+      // An exec plugin's credential the server no longer takes: run the plugin again, once (client-go does).
+      if (answer.statusCode === 401 && transport.invalidate()) answer = await send(request);
       if (answer.statusCode < 200 || answer.statusCode >= 300) {
         throw statusError(loaded, request.target, answer.statusCode, answer.text);
       }
-      if (request.text === true) return answer.text as T;
+      if (request.text === true || request.raw === true) return answer.text as T;
       try {
         return JSON.parse(answer.text) as T;
       } catch (cause) {

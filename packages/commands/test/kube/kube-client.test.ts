@@ -1,10 +1,11 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pickFeatures } from '@nfd/matcher';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectKube, type KubeClient, loadKubeConfig } from '../../src/kube/index.ts';
 import { type FakeApiServer, parseLabelSelector, startFakeApiServer } from './fake-apiserver.ts';
-import { partialNodeFeature } from './fixtures.ts';
+import { FIXTURE_HOSTS, fixtureNodeFeature, forNode, partialNodeFeature } from './fixtures.ts';
 
 let server: FakeApiServer;
 let dir = '';
@@ -43,6 +44,31 @@ describe('connectKube', () => {
       labelSelector: 'nfd.node.kubernetes.io/node-name in (n1,n6)',
     });
     expect(some.map((o) => o.metadata?.name)).toEqual(['n6', 'n1']);
+  });
+
+  it('with `features`, reads only those feature sets of each object, as picking them from the whole would', async () => {
+    const own = await startFakeApiServer({ maxPageSize: 2 });
+    try {
+      for (const [i, host] of FIXTURE_HOSTS.entries()) {
+        const object = forNode(await fixtureNodeFeature(host), `h${i}`);
+        // Escapes, a null set and a duplicate key must read as JSON.parse reads them.
+        const features = (object.spec as { features: { attributes: Record<string, unknown> } }).features;
+        features.attributes['quote"d\\set'] = { elements: { 'a"b': 'c\\d' } };
+        features.attributes['null.set'] = null;
+        own.addNodeFeatures(object);
+      }
+      const kube = await connectKube({ env: { KUBECONFIG: own.writeKubeconfig(dir, { file: 'features' }) } });
+      const names = ['cpu.cpuid', 'kernel.version', 'pci.device', 'quote"d\\set', 'null.set', 'no.such'];
+      const whole = await kube.listNodeFeatures();
+      const partial = await kube.listNodeFeatures({ features: names, map: (object) => object });
+      expect(partial.map((o) => o.metadata)).toEqual(whole.map((o) => o.metadata));
+      expect(partial.map((o) => pickFeatures(o.spec.features, names))).toEqual(
+        whole.map((o) => pickFeatures(o.spec.features, names)),
+      );
+      expect(partial[0]?.spec.features.attributes['kernel.config']).toBeUndefined();
+    } finally {
+      await own.close();
+    }
   });
 
   it('creates, reads, lists the pods of, reads the logs of and deletes a Job', async () => {
@@ -141,7 +167,7 @@ current-context: b
     expect(merged.source).toBe(`${first}:${second}`);
     const b = await loadKubeConfig({ env, context: 'b' });
     expect(b).toMatchObject({ context: 'b', server: 'https://other.example:6443', namespace: 'default' });
-    expect(b.config.getCurrentUser()?.token).toBe('t1');
+    expect(b.user.token).toBe('t1');
   });
 
   it('uses the in-cluster service account when there is no kubeconfig', async () => {

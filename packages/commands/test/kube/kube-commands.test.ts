@@ -56,11 +56,11 @@ describe('test -f RULE -n NODE', () => {
     expect(report.labels['vendor.io/gpu']).toBe('true');
     expect(report.rules.map((r: { matched: boolean }) => r.matched)).toEqual([true, true, true]);
     const list = server.requests.slice(before).filter((r) => r.path.endsWith('/nodefeatures'));
-    // All namespaces, by the node-name label, paged with limit.
+    // All namespaces, by the node-name label, paged with limit (100 for NodeFeatures).
     expect(list[0]?.path).toBe('/apis/nfd.k8s-sigs.io/v1alpha1/nodefeatures');
     expect(list[0]?.query).toMatchObject({
       labelSelector: 'nfd.node.kubernetes.io/node-name=gpu-node',
-      limit: '500',
+      limit: '100',
     });
   });
 

@@ -73,8 +73,10 @@ export function parseKconfig(text: string): Kconfig {
         raw.charCodeAt(0) === 0x22 || raw.charCodeAt(raw.length - 1) === 0x22 ? goTrim(raw, '"') : raw;
       putKey(real, name, value);
       if (value === 'y' || value === 'm') {
-        if (raw !== value) (quoted ??= new Set()).add(name);
-        else quoted?.delete(name);
+        if (raw !== value) {
+          quoted ??= new Set();
+          quoted.add(name);
+        } else quoted?.delete(name);
       }
     }
     at = newline < 0 ? -1 : nextConfigLine(text, newline);
