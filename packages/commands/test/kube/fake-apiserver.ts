@@ -39,6 +39,7 @@ export interface RecordedRequest {
   path: string;
   query: Record<string, string>;
   body?: unknown;
+  headers: http.IncomingHttpHeaders;
 }
 
 export interface CompletedPod {
@@ -189,6 +190,8 @@ export class FakeApiServer {
   readonly options: Required<Omit<FakeApiServerOptions, 'token'>> & { token: string | null };
   /** Every request, in order (for paging and selector assertions). */
   readonly requests: RecordedRequest[] = [];
+  /** TCP connections accepted (a client that keeps connections alive opens one). */
+  connections = 0;
   /** Jobs deleted, with the propagationPolicy asked for. */
   readonly deletedJobs: { namespace: string; name: string; propagationPolicy: string | undefined }[] = [];
   private readonly store = new Map<string, Map<string, Stored>>();
@@ -219,6 +222,9 @@ export class FakeApiServer {
     this.server = this.options.tls
       ? https.createServer({ ...selfSignedCertificate() }, handler)
       : http.createServer(handler);
+    this.server.on('connection', () => {
+      this.connections++;
+    });
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
     const { port } = this.server.address() as AddressInfo;
     this.baseUrl = `${this.options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
@@ -422,7 +428,13 @@ ${token === '' ? '    {}\n' : `    token: ${token}\n`}`,
     const query = Object.fromEntries(url.searchParams);
     const method = req.method ?? 'GET';
     const body = method === 'GET' ? undefined : await this.readBody(req);
-    this.requests.push({ method, path: url.pathname, query, ...(body === undefined ? {} : { body }) });
+    this.requests.push({
+      method,
+      path: url.pathname,
+      query,
+      headers: req.headers,
+      ...(body === undefined ? {} : { body }),
+    });
 
     if (this.options.token !== null && req.headers.authorization !== `Bearer ${this.options.token}`) {
       this.send(res, 401, statusObject(401, 'Unauthorized', 'Unauthorized'));
