@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Rolldown, UserConfig } from 'tsdown';
 
@@ -8,7 +10,8 @@ export const baseConfig: UserConfig = {
   platform: 'node',
   target: 'node22',
   dts: true,
-  sourcemap: true,
+  // No source maps: the packages and apps ship without them (a map embeds the whole source).
+  sourcemap: false,
   clean: true,
 };
 
@@ -80,6 +83,57 @@ function builtinsWithoutFacades(): Rolldown.Plugin {
   };
 }
 
+/** The directory of the npm package a bundled module comes from, or undefined for a workspace source. */
+function packageRoot(id: string): string | undefined {
+  const at = id.lastIndexOf('/node_modules/');
+  if (at < 0) return undefined;
+  const rest = id.slice(at + '/node_modules/'.length).split('/');
+  const name = rest[0]?.startsWith('@') ? rest.slice(0, 2).join('/') : rest[0];
+  return name === undefined ? undefined : `${id.slice(0, at)}/node_modules/${name}`;
+}
+
+/**
+ * `dist/THIRD-PARTY-NOTICES`: the name, version, licence and licence text of every npm package
+ * whose code is bundled into the app (its modules as the bundler reports them), sorted by name.
+ */
+function thirdPartyNotices(): Rolldown.Plugin {
+  return {
+    name: 'nfd:third-party-notices',
+    generateBundle(_options, bundle) {
+      const roots = new Set<string>();
+      for (const output of Object.values(bundle)) {
+        if (output.type !== 'chunk') continue;
+        for (const id of output.moduleIds) {
+          const root = packageRoot(id);
+          if (root !== undefined) roots.add(root);
+        }
+      }
+      const entries = [...roots].map((root) => {
+        const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+          name: string;
+          version: string;
+          license?: string;
+          homepage?: string;
+        };
+        const file = readdirSync(root).find((name) => /^(licen[cs]e|copying)(\.(md|txt))?$/i.test(name));
+        if (file === undefined) throw new Error(`${manifest.name}@${manifest.version} ships no licence file`);
+        const text = readFileSync(join(root, file), 'utf8').trim();
+        return { manifest, text };
+      });
+      entries.sort((a, b) => (a.manifest.name < b.manifest.name ? -1 : 1));
+      const sections = entries.map(
+        ({ manifest, text }) =>
+          `${manifest.name} ${manifest.version} (${manifest.license ?? 'see below'})${manifest.homepage === undefined ? '' : `\n${manifest.homepage}`}\n\n${text}\n`,
+      );
+      this.emitFile({
+        type: 'asset',
+        fileName: 'THIRD-PARTY-NOTICES',
+        source: `This program bundles the following npm packages, under these licences.\n\n${sections.join(`\n${'-'.repeat(78)}\n\n`)}`,
+      });
+    },
+  };
+}
+
 /**
  * Shared by the apps: @nfd/commands and its dependencies inlined, bundled from the workspace
  * packages' sources (not their one-file dist) so that each command's implementation, and the
@@ -89,7 +143,7 @@ export const appConfig: UserConfig = {
   ...baseConfig,
   entry: ['src/main.ts'],
   dts: false,
-  plugins: [builtinsWithoutFacades()],
+  plugins: [builtinsWithoutFacades(), thirdPartyNotices()],
   alias: {
     '@nfd/commands/launcher': source('commands/src/launcher.ts'),
     '@nfd/commands': source('commands/src/index.ts'),

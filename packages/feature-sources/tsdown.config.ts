@@ -1,4 +1,6 @@
 import { defineConfig } from 'tsdown';
 import { baseConfig } from '../../tsdown.config.ts';
 
-export default defineConfig(baseConfig);
+// Node.js types are part of this package's API: its declarations reference them (the dependency
+// @types/node provides them), so they resolve in a project whose tsconfig lists no `types`.
+export default defineConfig({ ...baseConfig, outputOptions: { banner: '/// <reference types="node" />' } });

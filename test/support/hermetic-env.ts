@@ -27,6 +27,10 @@ const CLEARED = [
   'all_proxy',
   'no_proxy',
 ];
+// The machine's extra CA certificates, for the few tests that reach the npm registry as the user
+// does (npm hangs retrying without them behind a TLS-inspecting proxy).
+if (process.env.NODE_EXTRA_CA_CERTS !== undefined)
+  process.env.NFD_TEST_NODE_EXTRA_CA_CERTS = process.env.NODE_EXTRA_CA_CERTS;
 for (const name of CLEARED) delete process.env[name];
 
 const home = mkdtempSync(join(tmpdir(), 'nfd-test-home-'));

@@ -66,7 +66,7 @@ nodes of a cluster, without installing anything in it:
 The commands and flags of upstream's kubectl-nfd (test, dryrun, validate) work as they do there.
 `;
 
-const CAVEATS = `kubectl-nfd is a Node.js program: it needs Node.js 22.12 or newer on PATH
+const CAVEATS = `kubectl-nfd is a Node.js program: it needs Node.js 22 (from 22.19) or 24 and later on PATH
 (\`node --version\`).
 
 Shell completion of \`kubectl nfd\` (kubectl 1.26+) is one manual step, since krew does not

@@ -114,7 +114,7 @@ describe('krew manifest krew/nfd.yaml', () => {
   });
 
   it('says what it needs: Node.js, and the manual completion step with the shipped helper', () => {
-    expect(committed.spec.caveats).toContain('Node.js 22.12 or newer');
+    expect(committed.spec.caveats).toContain('Node.js 22 (from 22.19) or 24 and later');
     expect(committed.spec.caveats).toContain('bin/kubectl_complete-nfd');
     expect(committed.spec.caveats).toContain('kubernetes-sigs/krew#812');
     expect(existsSync(fileURLToPath(new URL('../bin/kubectl_complete-nfd', import.meta.url)))).toBe(true);

@@ -1,9 +1,12 @@
-/** The oldest Node the apps run on (commander 15 and undici 8 need it). */
-export const MIN_NODE: readonly [number, number] = [22, 12];
+/**
+ * The Nodes the apps run on, as every package.json's `engines.node` says: 22 from 22.19 (undici 8
+ * needs it), and 24 or later (23, an odd release, is past its end of life). A test checks the two agree.
+ */
+export const SUPPORTED_NODE = '^22.19.0 || >=24';
 
 export function isSupportedNode(version: string): boolean {
   const [major = 0, minor = 0] = version.split('.').map(Number);
-  return major > MIN_NODE[0] || (major === MIN_NODE[0] && minor >= MIN_NODE[1]);
+  return (major === 22 && minor >= 19) || major >= 24;
 }
 
 /** The identity an app runs the tree as (the same fields as AppIdentity, kept import-free here). */
@@ -42,7 +45,7 @@ async function relaunchOnSupportedNode(entryUrl: string, script: string | undefi
   const node = await findWorkspaceNode(fileURLToPath(entryUrl));
   if (node === undefined || script === undefined) {
     process.stderr.write(
-      `error: this tool needs Node >= ${MIN_NODE.join('.')}; this is Node ${process.versions.node}\n` +
+      `error: this tool needs Node ${SUPPORTED_NODE}; this is Node ${process.versions.node}\n` +
         'hint: install Node 24 (or run `pnpm install` in the nfd-ts workspace, which provides it)\n',
     );
     return 2;

@@ -1,0 +1,214 @@
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+// The release command's npm side, as a user gets it: `scripts/release-build.ts` packs every
+// publishable package (the apps' and libraries' builds are this run's), and each tarball is
+// installed with plain npm into an empty project, as someone without the repository would.
+// The libraries' own dependencies (zod, yaml, undici, re2js) come from the npm registry.
+
+const repo = fileURLToPath(new URL('../../../', import.meta.url));
+const out = mkdtempSync(join(tmpdir(), 'nfd-release-'));
+const node = process.execPath;
+const tsc = join(repo, 'node_modules/.bin/tsc');
+/**
+ * A PATH whose `node` is this Node (the bins' shebang asks for `node`), and the machine's CA
+ * certificates for npm (see test/support/hermetic-env.ts).
+ */
+const env = {
+  ...process.env,
+  PATH: `${dirname(node)}:${process.env.PATH ?? ''}`,
+  NO_COLOR: '1',
+  ...(process.env.NFD_TEST_NODE_EXTRA_CA_CERTS === undefined
+    ? {}
+    : { NODE_EXTRA_CA_CERTS: process.env.NFD_TEST_NODE_EXTRA_CA_CERTS }),
+};
+
+let tarballs: string[] = [];
+const tarball = (name: string): string => {
+  const file = tarballs.find((candidate) =>
+    candidate.startsWith(`${name.replace('@', '').replace('/', '-')}-`),
+  );
+  if (file === undefined) throw new Error(`no tarball of ${name} in ${tarballs.join(', ')}`);
+  return join(out, 'npm', file);
+};
+
+function sh(
+  command: string,
+  args: string[],
+  cwd: string,
+): { code: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(command, args, { cwd, env, encoding: 'utf8', timeout: 240_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * npm as the user runs it: the machine's own npm and Node (PATH without the workspace's
+ * node_modules/.bin), so its global npmrc (registry, CA file) applies.
+ */
+const userPath = (process.env.PATH ?? '')
+  .split(':')
+  .filter((dir) => !dir.includes('node_modules') && !dir.includes('/.npm/_npx/'))
+  .join(':');
+function npm(args: string[], cwd: string): { code: number | null; stdout: string; stderr: string } {
+  const result = spawnSync('npm', args, {
+    cwd,
+    env: { ...env, PATH: userPath },
+    encoding: 'utf8',
+    timeout: 240_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** An empty ESM project with these tarballs installed by npm. */
+function project(files: string[]): string {
+  const dir = mkdtempSync(join(tmpdir(), 'nfd-try-'));
+  writeFileSync(join(dir, 'package.json'), '{ "name": "try", "private": true, "type": "module" }\n');
+  const installed = npm(
+    [
+      'install',
+      '--no-audit',
+      '--no-fund',
+      '--loglevel=error',
+      '--fetch-retries=1',
+      '--fetch-timeout=60000',
+      ...files,
+    ],
+    dir,
+  );
+  if (installed.code !== 0) throw new Error(`npm install failed:\n${installed.stderr}`);
+  return dir;
+}
+
+beforeAll(() => {
+  // Under `pnpm test` the script packs with the pnpm that runs the tests; run alone, with the
+  // pinned pnpm through npx (as the user's npm runs it).
+  const built = spawnSync(node, [join(repo, 'scripts/release-build.ts'), '--out', out, '--skip-build'], {
+    cwd: repo,
+    env: { ...env, PATH: userPath },
+    encoding: 'utf8',
+    timeout: 240_000,
+  });
+  if (built.status !== 0) throw new Error(`release-build failed:\n${built.stderr}`);
+  tarballs = readdirSync(join(out, 'npm'));
+}, 120_000);
+
+describe('the release command', () => {
+  it('packs every publishable package, and SHA256SUMS lists each with its digest', () => {
+    expect(tarballs.sort()).toEqual(
+      ['cli', 'feature-sources', 'kubectl-nfd', 'matcher', 'oci-artifact', 'report', 'spec'].map(
+        (name) => `nfd-${name}-0.1.0.tgz`,
+      ),
+    );
+    const sums = readFileSync(join(out, 'SHA256SUMS'), 'utf8').trim().split('\n');
+    expect(sums.length).toBe(tarballs.length);
+    for (const line of sums) {
+      const [digest, file] = line.split('  ');
+      expect(
+        createHash('sha256')
+          .update(readFileSync(join(out, file ?? '')))
+          .digest('hex'),
+      ).toBe(digest);
+    }
+  });
+
+  it('installs both apps from their tarballs alone (no dependency to fetch), and they run', () => {
+    const dir = project([tarball('@nfd/cli'), tarball('@nfd/kubectl-nfd')]);
+    const version = sh('npm', ['exec', '--', 'nfd', '--version'], dir);
+    expect(version).toMatchObject({ code: 0, stdout: '0.1.0\n', stderr: '' });
+    const help = sh('npm', ['exec', '--', 'kubectl-nfd', '--help'], dir);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: kubectl nfd');
+    const spec = join(repo, 'examples/container-runtime.yaml');
+    const valid = sh(join(dir, 'node_modules/.bin/nfd'), ['compat', 'validate-spec', '--spec', spec], dir);
+    expect(valid).toMatchObject({ code: 0, stderr: '' });
+  }, 240_000);
+
+  describe.each([
+    [
+      '@nfd/spec',
+      [],
+      "import { parseGoYaml } from '@nfd/spec';\nconst parsed = parseGoYaml('a: yes');\nconsole.log(parsed.ok);",
+    ],
+    [
+      '@nfd/matcher',
+      ['@nfd/spec'],
+      "import { indexFeatures } from '@nfd/matcher';\nconst index = indexFeatures({ flags: {}, attributes: {}, instances: {} });\nconsole.log(typeof index === 'object');",
+    ],
+    [
+      '@nfd/feature-sources',
+      ['@nfd/spec'],
+      "import { DEFAULT_SOURCES } from '@nfd/feature-sources';\nconsole.log(DEFAULT_SOURCES.length > 0);",
+    ],
+    [
+      '@nfd/oci-artifact',
+      ['@nfd/spec'],
+      "import { parseImageReference } from '@nfd/oci-artifact';\nconsole.log(parseImageReference('registry.example/app:1').repository === 'app');",
+    ],
+    [
+      '@nfd/report',
+      ['@nfd/spec', '@nfd/matcher'],
+      "import * as report from '@nfd/report';\nconsole.log(Object.keys(report).length > 0);",
+    ],
+  ] as const)('%s', (name, deps, code) => {
+    it('installs into an empty ESM project with npm, imports alone, and its types check', () => {
+      const dir = project([tarball(name), ...deps.map(tarball)]);
+      writeFileSync(join(dir, 'try.ts'), `${code}\n`);
+      writeFileSync(join(dir, 'try.mjs'), `${code}\n`);
+      writeFileSync(
+        join(dir, 'tsconfig.json'),
+        JSON.stringify({
+          compilerOptions: {
+            module: 'nodenext',
+            target: 'es2022',
+            strict: true,
+            noEmit: true,
+            skipLibCheck: false,
+            types: [],
+          },
+          files: ['try.ts'],
+        }),
+      );
+      expect(sh(node, ['try.mjs'], dir)).toMatchObject({ code: 0, stdout: 'true\n', stderr: '' });
+      const typed = sh(tsc, ['-p', '.'], dir);
+      expect(typed.stdout + typed.stderr).toBe('');
+      expect(typed.code).toBe(0);
+    }, 240_000);
+  });
+
+  it('every published package says the same licence, repository, engines and Node range as the launcher', () => {
+    const launcher = readFileSync(join(repo, 'packages/commands/src/launcher.ts'), 'utf8');
+    const supported = /export const SUPPORTED_NODE = '([^']+)'/.exec(launcher)?.[1];
+    const rootManifest = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
+    expect(rootManifest.engines.node).toBe(supported);
+    const license = readFileSync(join(repo, 'LICENSE'), 'utf8');
+    expect(license).toContain('Apache License\n                           Version 2.0, January 2004');
+    for (const dir of [
+      'packages/spec',
+      'packages/matcher',
+      'packages/feature-sources',
+      'packages/oci-artifact',
+      'packages/report',
+      'apps/cli',
+      'apps/kubectl-nfd',
+    ]) {
+      const manifest = JSON.parse(readFileSync(join(repo, dir, 'package.json'), 'utf8'));
+      expect(manifest, dir).toMatchObject({
+        license: 'Apache-2.0',
+        engines: { node: supported },
+        repository: { type: 'git', url: rootManifest.repository.url, directory: dir },
+        publishConfig: { access: 'public' },
+      });
+      expect(manifest.homepage, dir).toBe(
+        `${rootManifest.homepage.replace('#readme', '')}/tree/main/${dir}#readme`,
+      );
+      expect(manifest.description?.length, dir).toBeGreaterThan(20);
+      expect(manifest.keywords?.length, dir).toBeGreaterThan(2);
+      expect(readFileSync(join(repo, dir, 'LICENSE'), 'utf8'), dir).toBe(license);
+    }
+  });
+});

@@ -1,0 +1,160 @@
+// The release command (`pnpm release:build`, after `changeset version` has set the versions):
+// builds every package, then writes to release/ (or --out DIR):
+//   npm/<name>-<version>.tgz   one tarball per publishable package, packed by pnpm (so
+//                              `workspace:` and `catalog:` versions are real versions)
+//   SHA256SUMS                 sha256sum's format, of every file above, paths relative to the folder
+// and checks what it wrote: no `workspace:`/`catalog:` left in a packed manifest, no source map,
+// each app's third-party notices present, each app at most 15 MB unpacked. Exit 0 when all is
+// well, 2 with one line per problem otherwise. Nothing is published (`changeset publish` does that).
+//
+//   node scripts/release-build.ts [--out DIR] [--skip-build]
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const { values } = parseArgs({
+  options: { out: { type: 'string' }, 'skip-build': { type: 'boolean' } },
+});
+const out = resolve(values.out ?? join(root, 'release'));
+const APP_MAX_BYTES = 15 * 1024 * 1024;
+
+interface Manifest {
+  name: string;
+  version: string;
+  private?: boolean;
+  bin?: Record<string, string>;
+  dependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+}
+
+const problems: string[] = [];
+const fail = (message: string): void => {
+  problems.push(message);
+};
+
+/** Runs a command in `cwd`; its output passes through to stderr; stops the release on failure. */
+function run(command: string, args: string[], cwd: string): string {
+  const result = spawnSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (result.status !== 0) {
+    process.stderr.write(`release: ${command} ${args.join(' ')} (in ${relative(root, cwd) || '.'}) failed\n`);
+    process.exit(2);
+  }
+  return result.stdout;
+}
+
+/** The pnpm that runs this script (`pnpm release:build`), else the pinned one through scripts/pnpm.sh. */
+const pnpm = (args: string[], cwd: string): string => {
+  const running = process.env.npm_execpath;
+  // pnpm is a script for Node (pnpm.cjs) or an executable of its own (pnpm 11+).
+  if (running !== undefined && /pnpm\.c?js$/.test(running))
+    return run(process.execPath, [running, ...args], cwd);
+  if (running !== undefined && /(^|\/)pnpm$/.test(running)) return run(running, args, cwd);
+  return run('sh', [join(root, 'scripts/pnpm.sh'), ...args], cwd);
+};
+
+/** The publishable workspace packages (not private), by directory. */
+function publishable(): { dir: string; manifest: Manifest }[] {
+  const found: { dir: string; manifest: Manifest }[] = [];
+  for (const group of ['packages', 'apps']) {
+    for (const name of readdirSync(join(root, group)).sort()) {
+      const dir = join(root, group, name);
+      let manifest: Manifest;
+      try {
+        manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Manifest;
+      } catch {
+        continue;
+      }
+      if (manifest.private !== true) found.push({ dir, manifest });
+    }
+  }
+  return found;
+}
+
+/** The files of a .tgz: path (without the leading package/) → contents. */
+function tarEntries(file: string): Map<string, Buffer> {
+  const tar = process.getBuiltinModule('node:zlib').gunzipSync(readFileSync(file));
+  const entries = new Map<string, Buffer>();
+  for (let at = 0; at + 512 <= tar.length; ) {
+    const header = tar.subarray(at, at + 512);
+    if (header.every((byte) => byte === 0)) break;
+    const field = (start: number, length: number): string =>
+      header
+        .subarray(start, start + length)
+        .toString('utf8')
+        .replace(/\0.*$/s, '');
+    const prefix = field(345, 155);
+    const name = (prefix === '' ? '' : `${prefix}/`) + field(0, 100);
+    const size = Number.parseInt(field(124, 12).trim() || '0', 8);
+    const type = field(156, 1);
+    if (type === '0' || type === '')
+      entries.set(name.replace(/^package\//, ''), tar.subarray(at + 512, at + 512 + size));
+    at += 512 + Math.ceil(size / 512) * 512;
+  }
+  return entries;
+}
+
+function checkPacked(file: string, manifest: Manifest, isApp: boolean): void {
+  const name = relative(out, file);
+  const entries = tarEntries(file);
+  const packed = JSON.parse(entries.get('package.json')?.toString('utf8') ?? '{}') as Manifest;
+  for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies'] as const) {
+    for (const [dependency, range] of Object.entries(packed[field] ?? {})) {
+      if (/^(workspace|catalog):/.test(range)) fail(`${name}: ${field}.${dependency} is still "${range}"`);
+    }
+  }
+  if (packed.version !== manifest.version)
+    fail(`${name}: packed version ${packed.version} is not ${manifest.version}`);
+  if (!entries.has('LICENSE')) fail(`${name}: no LICENSE`);
+  if (!entries.has('README.md')) fail(`${name}: no README.md`);
+  for (const [path, contents] of entries) {
+    if (path.endsWith('.map')) fail(`${name}: ships a source map, ${path} (${contents.length} bytes)`);
+  }
+  if (isApp) {
+    if (!entries.has('dist/THIRD-PARTY-NOTICES')) fail(`${name}: no dist/THIRD-PARTY-NOTICES`);
+    const size = [...entries.values()].reduce((sum, contents) => sum + contents.length, 0);
+    if (size > APP_MAX_BYTES) fail(`${name}: ${(size / 1048576).toFixed(1)} MB unpacked (at most 15 MB)`);
+    for (const bin of Object.values(packed.bin ?? {}))
+      if (!entries.has(bin.replace(/^\.\//, ''))) fail(`${name}: its bin ${bin} is not in the package`);
+  }
+}
+
+function sha256sums(dir: string): string {
+  const lines: string[] = [];
+  const walk = (at: string): void => {
+    for (const entry of readdirSync(at).sort()) {
+      const path = join(at, entry);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (entry !== 'SHA256SUMS')
+        lines.push(
+          `${createHash('sha256').update(readFileSync(path)).digest('hex')}  ${relative(dir, path)}`,
+        );
+    }
+  };
+  walk(dir);
+  return `${lines.join('\n')}\n`;
+}
+
+if (values['skip-build'] !== true) pnpm(['run', 'build'], root);
+rmSync(out, { recursive: true, force: true });
+mkdirSync(join(out, 'npm'), { recursive: true });
+for (const { dir, manifest } of publishable()) {
+  const before = new Set(readdirSync(join(out, 'npm')));
+  pnpm(['pack', '--pack-destination', join(out, 'npm')], dir);
+  const made = readdirSync(join(out, 'npm')).filter((file) => !before.has(file));
+  if (made.length !== 1) {
+    fail(`${manifest.name}: pnpm pack made ${made.length} files`);
+    continue;
+  }
+  checkPacked(join(out, 'npm', made[0] as string), manifest, manifest.bin !== undefined);
+}
+writeFileSync(join(out, 'SHA256SUMS'), sha256sums(out));
+if (problems.length > 0) {
+  for (const problem of problems) process.stderr.write(`release: ${problem}\n`);
+  process.exit(2);
+}
+process.stderr.write(`release: wrote ${relative(process.cwd(), out) || '.'}\n`);
