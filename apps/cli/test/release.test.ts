@@ -1,10 +1,21 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { findPeer, peersBinDir } from '../../../test/support/peers.ts';
+import { skipUnless } from '../../../test/support/skip.ts';
 
 // The release command's npm side, as a user gets it: `scripts/release-build.ts` packs every
 // publishable package (the apps' and libraries' builds are this run's), and each tarball is
@@ -98,14 +109,19 @@ beforeAll(() => {
 }, 120_000);
 
 describe('the release command', () => {
-  it('packs every publishable package, and SHA256SUMS lists each with its digest', () => {
+  it('packs every publishable package, builds both executables, and SHA256SUMS lists each with its digest', () => {
     expect(tarballs.sort()).toEqual(
       ['cli', 'feature-sources', 'kubectl-nfd', 'matcher', 'oci-artifact', 'report', 'spec'].map(
         (name) => `nfd-${name}-0.1.0.tgz`,
       ),
     );
     const sums = readFileSync(join(out, 'SHA256SUMS'), 'utf8').trim().split('\n');
-    expect(sums.length).toBe(tarballs.length);
+    expect(sums.map((line) => line.split('  ')[1])).toEqual([
+      'bin/THIRD-PARTY-NOTICES',
+      'bin/nfd-linux-amd64',
+      'bin/nfd-linux-arm64',
+      ...tarballs.map((file) => `npm/${file}`),
+    ]);
     for (const line of sums) {
       const [digest, file] = line.split('  ');
       expect(
@@ -210,5 +226,96 @@ describe('the release command', () => {
       expect(manifest.keywords?.length, dir).toBeGreaterThan(2);
       expect(readFileSync(join(repo, dir, 'LICENSE'), 'utf8'), dir).toBe(license);
     }
+  });
+
+  describe('the single executables', () => {
+    const rootfs = (arch: string): string => join(dirname(peersBinDir()), `rootfs-${arch}`);
+    const missing = (['amd64', 'arm64'] as const)
+      .map((arch) => {
+        try {
+          statSync(join(rootfs(arch), '.complete'));
+          return false;
+        } catch {
+          return `rootfs-${arch} is not installed (run \`sh scripts/test-peers.sh\`)`;
+        }
+      })
+      .find((reason) => reason !== false);
+    const qemu = findPeer('qemu-aarch64-static');
+    const chroot = ['/usr/sbin/chroot', '/usr/bin/chroot'].find((path) => {
+      try {
+        return statSync(path).isFile();
+      } catch {
+        return false;
+      }
+    });
+    const reason =
+      missing ??
+      ((qemu === null ? 'qemu-aarch64-static is not installed (run `sh scripts/test-peers.sh`)' : false) ||
+        (process.getuid?.() !== 0 || chroot === undefined
+          ? 'needs root and chroot to run the executables in a bare root file system'
+          : false));
+
+    const inputs = {
+      spec: join(repo, 'examples/container-runtime.yaml'),
+      rule: join(repo, 'packages/commands/test/fixtures/nodefeaturerule.yaml'),
+      node: join(repo, 'examples/gpu-node.nodefeature.json'),
+    };
+    /** Runs an executable with `env -i` in a root file system of libc6, libstdc++6 and libgcc-s1 only, as user 65532. */
+    function runIn(
+      arch: 'amd64' | 'arm64',
+      args: (files: typeof inputs) => string[],
+    ): { code: number | null; stdout: string; stderr: string } {
+      const fs = rootfs(arch);
+      const work = mkdtempSync(join(fs, 'tmp', 'nfd-'));
+      // mkdtemp's 0700 would shut user 65532 out.
+      chmodSync(work, 0o755);
+      const inside = work.slice(fs.length);
+      try {
+        copyFileSync(join(out, 'bin', `nfd-linux-${arch}`), join(work, 'nfd'));
+        for (const file of Object.values(inputs))
+          copyFileSync(file, join(work, file.slice(file.lastIndexOf('/') + 1)));
+        const at = Object.fromEntries(
+          Object.entries(inputs).map(([key, file]) => [
+            key,
+            `${inside}/${file.slice(file.lastIndexOf('/') + 1)}`,
+          ]),
+        ) as typeof inputs;
+        // The arm64 binary runs under qemu copied into the root file system (it is static).
+        const command = arch === 'arm64' ? ['/qemu-aarch64-static', `${inside}/nfd`] : [`${inside}/nfd`];
+        if (arch === 'arm64') copyFileSync(qemu as string, join(fs, 'qemu-aarch64-static'));
+        const result = spawnSync(
+          'env',
+          ['-i', chroot as string, '--userspec=65532:65532', fs, ...command, ...args(at)],
+          {
+            encoding: 'utf8',
+            timeout: 120_000,
+          },
+        );
+        return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+      } finally {
+        rmSync(work, { recursive: true, force: true });
+      }
+    }
+
+    it('are at most 120 MB each, and ship the notices of what they bundle and of Node.js', () => {
+      for (const arch of ['amd64', 'arm64'])
+        expect(statSync(join(out, 'bin', `nfd-linux-${arch}`)).size).toBeLessThanOrEqual(120 * 1024 * 1024);
+      const notices = readFileSync(join(out, 'bin', 'THIRD-PARTY-NOTICES'), 'utf8');
+      for (const name of ['commander', 'undici', 'yaml', 'zod', 're2js', 'Node.js'])
+        expect(notices).toContain(name);
+    });
+
+    describe.each(['amd64', 'arm64'] as const)('linux/%s', skipUnless(reason), (arch) => {
+      it('runs --version, compat validate-spec and dryrun in a bare root file system, nothing on stderr', () => {
+        expect(runIn(arch, () => ['--version'])).toEqual({ code: 0, stdout: '0.1.0\n', stderr: '' });
+        const valid = runIn(arch, (at) => ['compat', 'validate-spec', '--spec', at.spec]);
+        expect(valid).toMatchObject({ code: 0, stderr: '' });
+        expect(valid.stdout).toContain('valid image compatibility spec');
+        const dryrun = runIn(arch, (at) => ['dryrun', '-f', at.rule, '-n', at.node, '-o', 'json']);
+        expect(dryrun.stderr).toBe('');
+        expect(dryrun.code).toBe(0);
+        expect(JSON.parse(dryrun.stdout).rules.length).toBeGreaterThan(0);
+      }, 240_000);
+    });
   });
 });
