@@ -11,12 +11,14 @@
 //                              kubectl-nfd, kubectl_complete-nfd, LICENSE and the notices
 //   krew/nfd.yaml              the krew plugin manifest of those archives (their URLs under the
 //                              root package.json's config.releaseDownloads, their sha256)
+//   image/                     the container image: an OCI image layout holding the index of
+//                              linux/amd64 and linux/arm64 (scripts/build-image.ts), tagged v<version>
 //   SHA256SUMS                 sha256sum's format, of every file above, paths relative to the folder
 // and checks what it wrote: no `workspace:`/`catalog:` left in a packed manifest, no source map,
 // each app's third-party notices present, each app at most 15 MB unpacked. Exit 0 when all is
 // well, 2 with one line per problem otherwise. Nothing is published (`changeset publish` does that).
 //
-//   node scripts/release-build.ts [--out DIR] [--skip-build] [--no-sea]
+//   node scripts/release-build.ts [--out DIR] [--skip-build] [--no-sea]   (--no-sea: npm only)
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -310,6 +312,11 @@ for (const { dir, manifest } of publishable()) {
 if (values['no-sea'] !== true) {
   buildExecutables();
   await buildKrew();
+  run(
+    process.execPath,
+    [join(root, 'scripts', 'build-image.ts'), '--bin', join(out, 'bin'), '--out', join(out, 'image')],
+    root,
+  );
 }
 writeFileSync(join(out, 'SHA256SUMS'), sha256sums(out));
 if (problems.length > 0) {

@@ -123,11 +123,13 @@ describe('the release command', () => {
       'bin/THIRD-PARTY-NOTICES',
       'bin/nfd-linux-amd64',
       'bin/nfd-linux-arm64',
+      ...sums.map((line) => line.split('  ')[1] ?? '').filter((file) => file.startsWith('image/')),
       'krew/kubectl-nfd-v0.1.0-linux-amd64.tar.gz',
       'krew/kubectl-nfd-v0.1.0-linux-arm64.tar.gz',
       'krew/nfd.yaml',
       ...tarballs.map((file) => `npm/${file}`),
     ]);
+    expect(sums.some((line) => line.endsWith('  image/index.json'))).toBe(true);
     for (const line of sums) {
       const [digest, file] = line.split('  ');
       expect(
@@ -418,5 +420,187 @@ describe('the release command', () => {
         expect({ code: version.status, stdout: version.stdout }).toEqual({ code: 0, stdout: '0.1.0\n' });
       }, 240_000);
     });
+  });
+
+  describe('the container image', () => {
+    const image = (): string => join(out, 'image');
+    const blob = (digest: string): Buffer =>
+      readFileSync(join(image(), 'blobs', 'sha256', digest.replace('sha256:', '')));
+    const json = (digest: string) => JSON.parse(blob(digest).toString('utf8'));
+    const layout = () => JSON.parse(readFileSync(join(image(), 'index.json'), 'utf8'));
+    const platforms = () => {
+      const index = json(layout().manifests[0].digest);
+      return index.manifests.map(
+        (entry: { digest: string; platform: { os: string; architecture: string } }) => {
+          const manifest = json(entry.digest);
+          return {
+            platform: `${entry.platform.os}/${entry.platform.architecture}`,
+            manifest,
+            config: json(manifest.config.digest),
+          };
+        },
+      );
+    };
+
+    it('is an OCI index for linux/amd64 and linux/arm64 tagged with the version, user 65532, the CLI its entrypoint', () => {
+      expect(layout().manifests[0].annotations).toEqual({ 'org.opencontainers.image.ref.name': 'v0.1.0' });
+      expect(layout().manifests[0].mediaType).toBe('application/vnd.oci.image.index.v1+json');
+      const all = platforms();
+      expect(all.map((p: { platform: string }) => p.platform)).toEqual(['linux/amd64', 'linux/arm64']);
+      for (const { config, manifest } of all) {
+        expect(manifest.mediaType).toBe('application/vnd.oci.image.manifest.v1+json');
+        expect(config.config).toMatchObject({ User: '65532:65532', Entrypoint: ['/usr/local/bin/nfd'] });
+        expect(config.created).toBeUndefined();
+      }
+    });
+
+    it('rebuilds with the same digest', () => {
+      const again = spawnSync(
+        node,
+        [
+          join(repo, 'scripts/build-image.ts'),
+          '--bin',
+          join(out, 'bin'),
+          '--out',
+          mkdtempSync(join(tmpdir(), 'nfd-image-')),
+        ],
+        {
+          encoding: 'utf8',
+          timeout: 240_000,
+        },
+      );
+      expect(again.status, again.stderr).toBe(0);
+      expect(again.stdout.trim()).toBe(layout().manifests[0].digest);
+    }, 240_000);
+
+    it('agrees with the Containerfile, and compat job runs it by default', () => {
+      const containerfile = readFileSync(join(repo, 'Containerfile'), 'utf8');
+      const builder = readFileSync(join(repo, 'scripts/build-image.ts'), 'utf8');
+      const [{ config }] = platforms();
+      expect(containerfile).toContain(`USER ${config.config.User}`);
+      expect(containerfile).toContain(`WORKDIR ${config.config.WorkingDir}`);
+      expect(containerfile).toContain(`ENV ${config.config.Env[0]}`);
+      expect(containerfile).toContain(`ENTRYPOINT ${JSON.stringify(config.config.Entrypoint)}`);
+      for (const [label, value] of Object.entries(config.config.Labels as Record<string, string>))
+        if (label !== 'org.opencontainers.image.version')
+          expect(containerfile).toContain(`${label}="${value}"`);
+      const packages = /const PACKAGES = \[([^\]]*)\]/
+        .exec(builder)?.[1]
+        ?.match(/'[^']+'/g)
+        ?.map((p) => p.slice(1, -1));
+      expect(containerfile).toContain(`apt-get download ${packages?.join(' ')}`);
+      const rootManifest = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
+      const job = readFileSync(join(repo, 'packages/commands/src/commands/compat-job.ts'), 'utf8');
+      expect(job).toContain(`CLIENT_IMAGE_REPOSITORY = '${rootManifest.config.image}'`);
+    });
+
+    const registry = findPeer('docker-registry');
+    const oras = findPeer('oras');
+    describe.each(['amd64', 'arm64'] as const)('its linux/%s file system', (arch) => {
+      const qemu = findPeer('qemu-aarch64-static');
+      const root =
+        process.getuid?.() === 0 && statSync('/usr/sbin/chroot', { throwIfNoEntry: false }) !== undefined;
+      const why = !root
+        ? 'needs root and chroot to run the executables in a bare root file system'
+        : arch === 'arm64' && qemu === null
+          ? 'qemu-aarch64-static is not installed (run `sh scripts/test-peers.sh`)'
+          : false;
+      it('runs --version and validate-spec as user 65532 with nothing but the image', {
+        ...skipUnless(why),
+        timeout: 240_000,
+      }, () => {
+        const entry = platforms().find((p: { platform: string }) => p.platform === `linux/${arch}`);
+        const fs = mkdtempSync(join(tmpdir(), 'nfd-image-fs-'));
+        chmodSync(fs, 0o755);
+        const layer = join(fs, '..', `${fs.slice(fs.lastIndexOf('/') + 1)}.tar.gz`);
+        writeFileSync(layer, blob(entry.manifest.layers[0].digest));
+        expect(spawnSync('tar', ['-xzf', layer, '-C', fs]).status).toBe(0);
+        const spec = '/usr/share/doc/nfd/spec.yaml';
+        copyFileSync(join(repo, 'examples/container-runtime.yaml'), join(fs, spec));
+        const prefix = arch === 'arm64' ? ['/qemu-aarch64-static'] : [];
+        if (arch === 'arm64') copyFileSync(qemu as string, join(fs, 'qemu-aarch64-static'));
+        const inImage = (args: string[]) =>
+          spawnSync(
+            'env',
+            [
+              '-i',
+              '/usr/sbin/chroot',
+              `--userspec=${entry.config.config.User}`,
+              fs,
+              ...prefix,
+              ...entry.config.config.Entrypoint,
+              ...args,
+            ],
+            {
+              encoding: 'utf8',
+              timeout: 120_000,
+            },
+          );
+        expect(inImage(['--version'])).toMatchObject({ status: 0, stdout: '0.1.0\n', stderr: '' });
+        const valid = inImage(['compat', 'validate-spec', '--spec', spec]);
+        expect(valid.stderr).toBe('');
+        expect(valid.status).toBe(0);
+        rmSync(fs, { recursive: true, force: true });
+        rmSync(layer, { force: true });
+      });
+    });
+
+    it(
+      'pushes to a registry as one index of both platforms (oras cp from the layout)',
+      skipUnless(
+        registry === null || oras === null
+          ? 'docker-registry or oras is not installed (run `sh scripts/test-peers.sh`)'
+          : false,
+      ),
+      async () => {
+        const dir = mkdtempSync(join(tmpdir(), 'nfd-registry-'));
+        const config = join(dir, 'config.yml');
+        writeFileSync(
+          config,
+          [
+            'version: 0.1',
+            'log:',
+            '  level: info',
+            'storage:',
+            '  filesystem:',
+            `    rootdirectory: ${JSON.stringify(join(dir, 'data'))}`,
+            'http:',
+            '  addr: 127.0.0.1:0',
+            '',
+          ].join('\n'),
+        );
+        const child = spawn(registry as string, ['serve', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+        try {
+          let logs = '';
+          const port = await new Promise<string>((done, fail) => {
+            const onData = (chunk: Buffer) => {
+              logs += chunk.toString('utf8');
+              const match = /listening on 127\.0\.0\.1:(\d+)/.exec(logs);
+              if (match?.[1] !== undefined) done(match[1]);
+            };
+            child.stdout.on('data', onData);
+            child.stderr.on('data', onData);
+            child.on('exit', () => fail(new Error(`docker-registry exited: ${logs}`)));
+          });
+          const target = `127.0.0.1:${port}/nfd:v0.1.0`;
+          const copied = spawnSync(
+            oras as string,
+            ['cp', '--from-oci-layout', `${image()}:v0.1.0`, target, '--to-plain-http'],
+            {
+              encoding: 'utf8',
+              timeout: 240_000,
+            },
+          );
+          expect(copied.status, copied.stderr).toBe(0);
+          const answer = await fetch(`http://127.0.0.1:${port}/v2/nfd/manifests/v0.1.0`, {
+            headers: { accept: 'application/vnd.oci.image.index.v1+json' },
+          });
+          expect(answer.headers.get('docker-content-digest')).toBe(layout().manifests[0].digest);
+          expect(((await answer.json()) as { manifests: unknown[] }).manifests.length).toBe(2);
+        } finally {
+          child.kill();
+        }
+      },
+    );
   });
 });

@@ -94,6 +94,15 @@ beforeEach(() => {
 });
 
 describe('compat job without --apply', () => {
+  it("runs this version's release image when --client-image is not given", async () => {
+    const result = await run(['compat', 'job', '--image', 'reg.example/app:1', '--node', 'worker-1'], {
+      kube: true,
+    });
+    expect(result.code).toBe(0);
+    const [doc] = parseAllDocuments(result.stdout).map((d) => ('toJS' in d ? d.toJS() : undefined));
+    expect(doc.spec.template.spec.containers[0].image).toMatch(/^ghcr\.io\/nfd-ts\/nfd:v\d+\.\d+\.\d+/);
+  });
+
   it('prints one Job per --node as YAML documents, without touching the cluster', async () => {
     const result = await job('--node', 'worker-1', '--node', 'worker-2', '--namespace', 'checks');
     expect(result.code).toBe(0);

@@ -111,12 +111,23 @@ async function targetNodes(client: () => Promise<KubeClient>, flags: JobFlags): 
   return nodes.map((node) => node.name).sort();
 }
 
+/**
+ * The release's container image (scripts/build-image.ts; the root package.json's config.image,
+ * checked by a test): the Jobs run it unless --client-image names another.
+ */
+export const CLIENT_IMAGE_REPOSITORY = 'ghcr.io/nfd-ts/nfd';
+
 export function compatJobCommand(ctx: CommandContext): Command {
   const name = ctx.host.displayName;
+  const defaultClientImage = `${CLIENT_IMAGE_REPOSITORY}:v${ctx.host.version}`;
   const command = new Command('job')
     .description('Validate cluster nodes without NFD: one validate-node Job per node')
     .requiredOption('--image <ref>', 'the image whose compatibility spec the nodes are validated against')
-    .requiredOption('--client-image <ref>', 'an image with the nfd client (nfd on PATH) that the Jobs run')
+    .option(
+      '--client-image <ref>',
+      "an image with the nfd client (nfd on PATH) that the Jobs run (default: this version's image)",
+      defaultClientImage,
+    )
     .option('--node <name>', 'validate this node (repeatable)', collectRepeated)
     .option('--all-nodes', 'validate every node of the cluster')
     .option('--selector <labels>', 'validate the nodes with these labels (a label selector, e.g. pool=gpu)')
