@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import {
   chmodSync,
   copyFileSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -29,6 +30,9 @@ const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const out = mkdtempSync(join(tmpdir(), 'nfd-release-'));
 const node = process.execPath;
 const tsc = join(repo, 'node_modules/.bin/tsc');
+/** The @types/node range of the workspace's catalog (pnpm-workspace.yaml). */
+const TYPES_NODE =
+  /"@types\/node": (\S+)/.exec(readFileSync(join(repo, 'pnpm-workspace.yaml'), 'utf8'))?.[1] ?? '24';
 /**
  * A PATH whose `node` is this Node (the bins' shebang asks for `node`), and the machine's CA
  * certificates for npm (see test/support/hermetic-env.ts).
@@ -602,5 +606,74 @@ describe('the release command', () => {
         }
       },
     );
+  });
+
+  describe.each([
+    ['@nfd/spec', []],
+    ['@nfd/matcher', ['@nfd/spec']],
+    ['@nfd/feature-sources', ['@nfd/spec']],
+    ['@nfd/oci-artifact', ['@nfd/spec']],
+    ['@nfd/report', ['@nfd/spec', '@nfd/matcher']],
+  ] as const)('the README of %s', (name, deps) => {
+    it('has examples that run as written and type-check, in a project with the package installed from npm', () => {
+      const readme = readFileSync(join(repo, 'packages', name.replace('@nfd/', ''), 'README.md'), 'utf8');
+      const examples = [...readme.matchAll(/```ts\n([\s\S]*?)\n```/g)].map((match) => match[1] ?? '');
+      expect(examples.length).toBeGreaterThan(0);
+      const dir = project([tarball(name), ...deps.map(tarball), `@types/node@${TYPES_NODE}`]);
+      // What the examples say they start from: a spec in spec.yaml, an image tagged 1.0 in the layout app/.
+      copyFileSync(join(repo, 'examples/container-runtime.yaml'), join(dir, 'spec.yaml'));
+      const blobs = join(dir, 'app', 'blobs', 'sha256');
+      mkdirSync(blobs, { recursive: true });
+      const put = (text: string): { digest: string; size: number } => {
+        const digest = createHash('sha256').update(text).digest('hex');
+        writeFileSync(join(blobs, digest), text);
+        return { digest: `sha256:${digest}`, size: Buffer.byteLength(text) };
+      };
+      const manifest = JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...put('{}') },
+        layers: [],
+      });
+      writeFileSync(join(dir, 'app', 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
+      writeFileSync(
+        join(dir, 'app', 'index.json'),
+        JSON.stringify({
+          schemaVersion: 2,
+          manifests: [
+            {
+              mediaType: 'application/vnd.oci.image.manifest.v1+json',
+              ...put(manifest),
+              annotations: { 'org.opencontainers.image.ref.name': '1.0' },
+            },
+          ],
+        }),
+      );
+      const files = examples.map((code, i) => {
+        const file = `example-${i + 1}.ts`;
+        writeFileSync(join(dir, file), `${code}\n`);
+        return file;
+      });
+      for (const file of files) {
+        const ran = sh(node, [file], dir);
+        expect(ran.stderr, `${name} README ${file}`).toBe('');
+        expect(ran.code, `${name} README ${file}`).toBe(0);
+      }
+      writeFileSync(
+        join(dir, 'tsconfig.json'),
+        JSON.stringify({
+          compilerOptions: {
+            module: 'nodenext',
+            target: 'es2022',
+            strict: true,
+            noEmit: true,
+            types: ['node'],
+          },
+          files,
+        }),
+      );
+      const typed = sh(tsc, ['-p', '.'], dir);
+      expect(typed.stdout + typed.stderr).toBe('');
+    }, 240_000);
   });
 });
