@@ -1,7 +1,7 @@
 // Content digests (sha256/sha512), verification of fetched bytes against a descriptor, and the
 // Go `encoding/json` byte form oras-go writes (oci.md §6, §7, §9).
 import { createHash } from 'node:crypto';
-import { NfdError } from '@nfd/spec';
+import { goJsonEscape, NfdError } from '@nfd/spec';
 
 export type DigestAlgorithm = 'sha256' | 'sha512';
 
@@ -85,10 +85,9 @@ export function checkDeclaredSize(descriptor: DigestedContent, cap: number, what
   }
 }
 
-const GO_ESCAPES = /[<>&\u2028\u2029]/g;
-
+/** A JSON string as Go writes it (the escaping is @nfd/spec's, shared with the NFD documents). */
 function goString(s: string): string {
-  return JSON.stringify(s).replace(GO_ESCAPES, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return goJsonEscape(JSON.stringify(s));
 }
 
 function compareUtf8(a: string, b: string): number {

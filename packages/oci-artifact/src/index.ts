@@ -15,7 +15,6 @@ export {
   type DigestedContent,
   digestOf,
   type GoJsonValue,
-  goJson,
   isDigest,
   parseDigest,
   verifyContent,
