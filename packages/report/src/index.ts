@@ -10,7 +10,6 @@ export type {
 } from './compatibility-report.ts';
 export {
   formatReportedExpression,
-  goJson,
   renderCompatibilityReport,
   withoutHostFacts,
 } from './compatibility-report.ts';
