@@ -25,7 +25,6 @@ export {
 } from './discover.ts';
 export { renderFeaturesJson, renderLabelsJson, toNodeFeature } from './export-format.ts';
 export {
-  compareNames,
   createHostFs,
   type HostDir,
   type HostFs,
@@ -33,22 +32,20 @@ export {
   HostReadError,
 } from './host-fs.ts';
 export { kernelSource } from './kernel/kernel.ts';
-export { buildLabels, customLabels, FEATURE_LABEL_NS } from './labels.ts';
+export { buildLabels, customLabels } from './labels.ts';
 export { localSource } from './local/local.ts';
 export { memorySource } from './memory/memory.ts';
-export { NETWORK_DEVICE_FEATURE, NETWORK_VIRTUAL_FEATURE, networkSource } from './network/network.ts';
-export { createPciSource, PCI_DEFAULT_CONFIG, type PciConfig, pciSource } from './pci/pci.ts';
+export { networkSource } from './network/network.ts';
+export { createPciSource, type PciConfig, pciSource } from './pci/pci.ts';
 export {
   type Arch,
   type CpuidReader,
-  emptyFeatures,
   type FeatureSource,
   SOURCE_NAMES,
   type SourceContext,
-  SourceError,
   type SourceName,
 } from './source.ts';
 export { DEFAULT_SOURCES, discover, type HostDiscovery } from './sources.ts';
-export { STORAGE_BLOCK_FEATURE, storageSource } from './storage/storage.ts';
+export { storageSource } from './storage/storage.ts';
 export { systemSource } from './system/system.ts';
-export { createUsbSource, USB_DEFAULT_CONFIG, type UsbConfig, usbSource } from './usb/usb.ts';
+export { createUsbSource, type UsbConfig, usbSource } from './usb/usb.ts';

@@ -1,9 +1,6 @@
 export {
-  CPU_VENDOR_NAMES,
-  canonicalHugepageSize,
   describeKnownFeature,
   type FeatureType,
-  KNOWN_DOMAINS,
   KNOWN_FEATURES,
   type KnownElement,
   type KnownFeature,
@@ -15,7 +12,6 @@ export {
 export {
   type LintContext,
   lintCompatibilitySpec,
-  lintNodeFeatureRuleTerms,
   lintRuleTerms,
   lintTerms,
   type RequirementFinding,
@@ -49,7 +45,6 @@ export { describeHostFacts, explainExpression, type HostFacts } from './explain.
 export {
   type CompiledExpression,
   checkExpression,
-  checkExpressionProblems,
   compileExpression,
   ExpressionError,
   type ExpressionErrorKind,
@@ -69,7 +64,7 @@ export {
   RULE_MATCHED_FEATURE,
   setMatchedAttributes,
 } from './features.ts';
-export { GO_INT_MAX, GO_INT_MIN, parseGoInt } from './integer.ts';
+export { parseGoInt } from './integer.ts';
 export {
   type CompiledTerms,
   compileTerms,
@@ -88,15 +83,9 @@ export {
 } from './output-validation.ts';
 export { compileRegex, type Regex, RegexSyntaxError, regexFinds } from './regex.ts';
 export { type CompiledRule, compileGroupRule, compileRule, RuleError, type RuleOutput } from './rule.ts';
-export {
-  type ParseTemplateOptions,
-  parseTemplate,
-  REFUSED_FUNCTIONS,
-  TEMPLATE_DEFAULT_MAX_OUTPUT_BYTES,
-  TEMPLATE_MAX_BYTES,
-  type Template,
-  TemplateError,
-  templateFunctionNames,
+export type {
+  ParseTemplateOptions,
+  Template,
 } from './template/index.ts';
 export {
   type CheckOptions,

@@ -1,7 +1,6 @@
 export { checkCompatibilitySpec } from './check-compatibility-spec.ts';
 export {
   type CompatibilitySet,
-  CompatibilitySetSchema,
   type CompatibilitySpec,
   CompatibilitySpecSchema,
 } from './compatibility-spec.ts';
@@ -26,14 +25,10 @@ export {
   loadNodeFeaturesForEvaluation,
   loadRuleFileForEvaluation,
 } from './evaluate-load.ts';
-export {
-  type FeatureMatcherTerm,
-  FeatureMatcherTermSchema,
-  type MatchAnyElem,
-  MatchAnyElemSchema,
-  type MatchExpression,
-  MatchExpressionSchema,
-  MatchOpSchema,
+export type {
+  FeatureMatcherTerm,
+  MatchAnyElem,
+  MatchExpression,
 } from './feature-matcher.ts';
 export { decodeGo, GoDecodeError, type GoField, type GoType } from './go-decode.ts';
 export { goJsonEscape } from './go-json.ts';
@@ -55,7 +50,6 @@ export {
   type LoadCompatibilitySpecOptions,
   type LoadOptions,
   loadCompatibilitySpec,
-  loadFeatures,
   loadNodeFeature,
   loadNodeFeatureGroup,
   loadNodeFeatureRule,
@@ -93,20 +87,18 @@ export {
   SPEC_VERSIONS,
   type SpecVersion,
 } from './media-types.ts';
-export {
-  type AttributeFeatureSet,
-  type Features,
-  FeaturesSchema,
-  type FlagElement,
-  type FlagFeatureSet,
-  type InstanceFeature,
-  type InstanceFeatureSet,
-  type NodeFeature,
-  NodeFeatureSchema,
+export type {
+  AttributeFeatureSet,
+  Features,
+  FlagElement,
+  FlagFeatureSet,
+  InstanceFeature,
+  InstanceFeatureSet,
+  NodeFeature,
 } from './node-feature.ts';
-export { type NodeFeatureGroup, NodeFeatureGroupSchema } from './node-feature-group.ts';
-export { type NodeFeatureRule, NodeFeatureRuleSchema } from './node-feature-rule.ts';
-export { type ObjectMeta, ObjectMetaSchema } from './object-meta.ts';
+export type { NodeFeatureGroup } from './node-feature-group.ts';
+export type { NodeFeatureRule } from './node-feature-rule.ts';
+export type { ObjectMeta } from './object-meta.ts';
 export type {
   CompatibilityStatus,
   DryrunResult,
@@ -119,5 +111,5 @@ export type {
   RuleRunResult,
   RuleStatus,
 } from './results.ts';
-export { type GroupRule, GroupRuleSchema, type Rule, RuleSchema, type Taint, TaintSchema } from './rule.ts';
+export type { GroupRule, Rule, Taint } from './rule.ts';
 export { DMI_ID_ATTRIBUTES } from './system-feature-names.ts';

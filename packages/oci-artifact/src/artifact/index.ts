@@ -13,11 +13,7 @@ export {
   type BuildSpecManifestInput,
   type BuiltSpecManifest,
   buildSpecManifest,
-  createdTime,
-  formatCreated,
-  MISSPELT_CREATED_ANNOTATION,
-  parseRfc3339,
   validateSpecArtifact,
 } from './manifest.ts';
 export { type RemoveSpecsOptions, removeSpecs } from './remove.ts';
-export { resolveSubject, type SpecSubject } from './subject.ts';
+export type { SpecSubject } from './subject.ts';

@@ -1,17 +1,9 @@
 export { checkFallbackIndex, type FallbackIndexState } from './fallback-index.ts';
-export {
-  type Descriptor,
-  type ImageIndex,
-  type ImageManifest,
-  MANIFEST_ACCEPT,
-  MAX_MANIFEST_BYTES,
-  MAX_REFERRERS_PAGES,
-  MAX_SPEC_BYTES,
-  type Platform,
-  parseImageIndex,
-  parseImageManifest,
-  serializeIndex,
-  serializeManifest,
+export type {
+  Descriptor,
+  ImageIndex,
+  ImageManifest,
+  Platform,
 } from './oci.ts';
 export { RegistryTarget, type RegistryTargetOptions } from './registry-target.ts';
 export {
