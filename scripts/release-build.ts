@@ -25,6 +25,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync }
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { tar } from './tar.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
@@ -224,37 +225,15 @@ function buildExecutables(): void {
   rmSync(work, { recursive: true, force: true });
 }
 
-/**
- * A .tar.gz of `files` (name → contents, mode) at the archive's root, the same bytes for the same
- * files: ustar headers with mtime 0, owner root, entries in the given order, gzip without a time.
- */
+/** A .tar.gz of regular files at the archive's root (./tar.ts), gzip without a time stamp. */
 function tarGz(files: { name: string; data: Buffer; mode: number }[]): Buffer {
-  const blocks: Buffer[] = [];
-  for (const file of files) {
-    const header = Buffer.alloc(512);
-    const put = (text: string, at: number, length: number): void => {
-      header.write(text.slice(0, length), at, length, 'utf8');
-    };
-    const octal = (value: number, at: number, length: number): void =>
-      put(`${value.toString(8).padStart(length - 1, '0')}\0`, at, length);
-    put(file.name, 0, 100);
-    octal(file.mode, 100, 8);
-    octal(0, 108, 8);
-    octal(0, 116, 8);
-    octal(file.data.length, 124, 12);
-    octal(0, 136, 12);
-    header.fill(0x20, 148, 156);
-    put('0', 156, 1);
-    put('ustar\0', 257, 6);
-    put('00', 263, 2);
-    put('root', 265, 32);
-    put('root', 297, 32);
-    const sum = header.reduce((total, byte) => total + byte, 0);
-    put(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 8);
-    blocks.push(header, file.data, Buffer.alloc((512 - (file.data.length % 512)) % 512));
-  }
-  blocks.push(Buffer.alloc(1024));
-  return process.getBuiltinModule('node:zlib').gzipSync(Buffer.concat(blocks), { level: 9 });
+  const entries = files.map((file) => ({
+    path: file.name,
+    type: 'file' as const,
+    mode: file.mode,
+    data: file.data,
+  }));
+  return process.getBuiltinModule('node:zlib').gzipSync(tar(entries), { level: 9 });
 }
 
 /** The krew archives (one per platform) and the manifest naming their URLs and digests. */
