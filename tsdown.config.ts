@@ -150,7 +150,9 @@ export const appConfig: UserConfig = {
     '@nfd/feature-sources': source('feature-sources/src/index.ts'),
     '@nfd/matcher': source('matcher/src/index.ts'),
     '@nfd/oci-artifact': source('oci-artifact/src/index.ts'),
+    '@nfd/report/style': source('report/src/style.ts'),
     '@nfd/report': source('report/src/index.ts'),
+    '@nfd/spec/errors': source('spec/src/errors.ts'),
     '@nfd/spec': source('spec/src/index.ts'),
   },
 };

@@ -3,4 +3,9 @@ import { baseConfig } from '../../tsdown.config.ts';
 
 // Node.js types are part of this package's API: its declarations reference them (the dependency
 // @types/node provides them), so they resolve in a project whose tsconfig lists no `types`.
-export default defineConfig({ ...baseConfig, outputOptions: { banner: '/// <reference types="node" />' } });
+// `@nfd/report/style`: createStyler alone, for a program's start path.
+export default defineConfig({
+  ...baseConfig,
+  entry: ['src/index.ts', 'src/style.ts'],
+  outputOptions: { banner: '/// <reference types="node" />' },
+});

@@ -180,7 +180,7 @@ describe('the release command', () => {
     [
       '@nfd/spec',
       [],
-      "import { parseGoYaml } from '@nfd/spec';\nconst parsed = parseGoYaml('a: yes');\nconsole.log(parsed.ok);",
+      "import { NfdError, parseGoYaml } from '@nfd/spec';\nimport { NfdError as Alone } from '@nfd/spec/errors';\nconst parsed = parseGoYaml('a: yes');\nconsole.log(parsed.ok && Alone === NfdError);",
     ],
     [
       '@nfd/matcher',
@@ -200,7 +200,7 @@ describe('the release command', () => {
     [
       '@nfd/report',
       ['@nfd/spec', '@nfd/matcher'],
-      "import * as report from '@nfd/report';\nconsole.log(Object.keys(report).length > 0);",
+      "import * as report from '@nfd/report';\nimport { createStyler } from '@nfd/report/style';\nconsole.log(Object.keys(report).length > 0 && createStyler === report.createStyler);",
     ],
   ] as const)('%s', (name, deps, code) => {
     it('installs into an empty ESM project with npm, imports alone, and its types check', () => {

@@ -1,5 +1,5 @@
 import { Command, CommanderError, type CommandUnknownOpts } from '@commander-js/extra-typings';
-import { NfdError } from '@nfd/spec';
+import { NfdError } from '@nfd/spec/errors';
 import { compatCommand } from './commands/compat.ts';
 import { complete, completionScript, renderCompletion } from './completion.ts';
 import { type CommandContext, createContext } from './context.ts';

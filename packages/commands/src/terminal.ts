@@ -1,4 +1,4 @@
-import { createStyler, type Styler } from '@nfd/report';
+import { createStyler, type Styler } from '@nfd/report/style';
 import type { CliHost, OutputStream } from './host.ts';
 
 /**
