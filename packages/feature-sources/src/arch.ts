@@ -36,7 +36,8 @@ const ELF_MACHINES: Readonly<Record<number, Arch>> = {
  * (its size and HWCAP layout cannot say much), else undefined.
  */
 export async function detectTreeArch(fs: HostFs): Promise<Arch | undefined> {
-  const cpuinfo = await fs.readText(fs.abs('/proc/cpuinfo'));
+  // Unreadable (a FIFO, a device, a loop …): no hint from it; the cpu source says why.
+  const cpuinfo = await fs.readText(fs.abs('/proc/cpuinfo')).catch(() => undefined);
   if (cpuinfo !== undefined) {
     if (
       /^vendor_id\s*:\s*(GenuineIntel|AuthenticAMD|HygonGenuine|CentaurHauls| {2}Shanghai {2})/m.test(cpuinfo)

@@ -1,7 +1,7 @@
 import type { Stats } from 'node:fs';
 // Synchronous calls behind the async interface: discovery reads ~1,000 small pseudo-files, and a
 // promise-based read costs four thread-pool round trips per file (open, fstat, read, close).
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 // Where a source reads from (features.md §1). NFD keeps seven host directories, each
@@ -43,8 +43,65 @@ function describeCode(code: string | undefined, cause: unknown): string {
       return 'is a directory';
     case 'EINVAL':
       return 'invalid argument';
+    case 'ELOOP':
+      return 'a symbolic link loop';
+    case 'NOT_REGULAR':
+    case 'TOO_LARGE':
+      return cause instanceof Error ? cause.message : String(cause);
     default:
       return cause instanceof Error ? cause.message : String(cause);
+  }
+}
+
+/**
+ * The most a host file is read to: sysfs and procfs pseudo-files report a size of 0 or 4096, so
+ * the size is not trusted, and a hostile tree (a 1 GB file, /dev/zero behind a link) must not
+ * eat memory. Kernel configs, cpuinfo of hundreds of CPUs and module lists stay well under it.
+ */
+export const MAX_HOST_FILE_BYTES: number = 4 * 1024 * 1024;
+
+/** A read refused before it starts or stopped at the limit, with a code describeCode knows. */
+class BoundedReadError extends Error {
+  readonly code: 'NOT_REGULAR' | 'TOO_LARGE';
+  constructor(code: 'NOT_REGULAR' | 'TOO_LARGE', message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+function kindOf(stat: Stats): string {
+  if (stat.isFIFO()) return 'a FIFO';
+  if (stat.isCharacterDevice()) return 'a character device';
+  if (stat.isBlockDevice()) return 'a block device';
+  if (stat.isSocket()) return 'a socket';
+  if (stat.isDirectory()) return 'a directory';
+  return 'not a regular file';
+}
+
+/**
+ * A host file's bytes: opened without blocking (a FIFO would wait for a writer forever), read
+ * only when it is a regular file, and only up to MAX_HOST_FILE_BYTES.
+ */
+function readBounded(path: string): Buffer {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) throw new BoundedReadError('NOT_REGULAR', `${kindOf(stat)}, not a file`);
+    const limit = `larger than ${MAX_HOST_FILE_BYTES / 1048576} MiB, the most a host file is read to`;
+    if (stat.size > MAX_HOST_FILE_BYTES) throw new BoundedReadError('TOO_LARGE', limit);
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(Math.max(stat.size, 4096), MAX_HOST_FILE_BYTES) + 1);
+      const read = readSync(fd, chunk, 0, chunk.length, null);
+      if (read === 0) break;
+      total += read;
+      if (total > MAX_HOST_FILE_BYTES) throw new BoundedReadError('TOO_LARGE', limit);
+      chunks.push(read === chunk.length ? chunk : chunk.subarray(0, read));
+    }
+    return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total);
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -109,7 +166,7 @@ export async function createHostFs(options: HostFsOptions): Promise<HostFs> {
     root === '/' || !path.startsWith(root) ? path : path.slice(root.length) || '/';
   const readBytes = async (path: string): Promise<Buffer | undefined> => {
     try {
-      return readFileSync(path);
+      return readBounded(path);
     } catch (error) {
       if (isMissing(error)) return undefined;
       throw new HostReadError(display(path), error);

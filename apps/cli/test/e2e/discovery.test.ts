@@ -1,5 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -243,5 +253,50 @@ describe('the main job on this machine', () => {
       'vendor.io/kernel-major': major,
       'vendor.io/kernel-minor': minor,
     });
+  });
+});
+
+describe('a hostile host root (issue 15)', () => {
+  it('skips FIFOs, devices, link loops and huge files, naming each (--debug), in bounded time and memory', () => {
+    const root = mkdtempSync(join(tmpdir(), 'nfd-hostile-'));
+    cpSync(join(hosts, 'gpu-node'), root, { recursive: true });
+    // A FIFO where cpuinfo is (a blocking open would wait for a writer forever).
+    rmSync(join(root, 'proc', 'cpuinfo'), { force: true });
+    expect(spawnSync('mkfifo', [join(root, 'proc', 'cpuinfo')]).status).toBe(0);
+    // /dev/zero behind a link where the module list is (an endless read).
+    rmSync(join(root, 'proc', 'modules'), { force: true });
+    symlinkSync('/dev/zero', join(root, 'proc', 'modules'));
+    // A 1 GB sparse file as the os-release, a link loop as the kernel release.
+    const osRelease = join(root, 'etc', 'os-release');
+    rmSync(osRelease, { force: true });
+    writeFileSync(osRelease, '');
+    truncateSync(osRelease, 1024 ** 3);
+    const release = join(root, 'proc', 'sys', 'kernel', 'osrelease');
+    rmSync(release, { force: true });
+    symlinkSync('osrelease.loop', release);
+    symlinkSync('osrelease', join(root, 'proc', 'sys', 'kernel', 'osrelease.loop'));
+    const started = Date.now();
+    const result = spawnSync(
+      '/usr/bin/time',
+      ['-f', '%M', bin, '--debug', 'export', 'features', '--host-root', root],
+      {
+        cwd: repo,
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1' },
+        timeout: 20_000,
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout).attributes['kernel.version']).toBeUndefined();
+    const peakKiB = Number(result.stderr.trim().split('\n').at(-1));
+    expect(peakKiB).toBeLessThan(512 * 1024);
+    expect(result.stderr).toContain('cannot read /proc/cpuinfo: a FIFO, not a file');
+    expect(result.stderr).toContain('cannot read /proc/modules: a character device, not a file');
+    expect(result.stderr).toContain('cannot read /etc/os-release: larger than 4 MiB');
+    expect(result.stderr).toContain('cannot read /proc/sys/kernel/osrelease: a symbolic link loop');
+    expect(result.stderr).not.toMatch(/ {4}at |Error:/);
+    rmSync(root, { recursive: true, force: true });
   });
 });
