@@ -1,6 +1,6 @@
 import type { Features } from '@nfd/spec';
 import { detectTreeArch } from './arch.ts';
-import { createHostFs, type HostFs } from './host-fs.ts';
+import { createHostFs, type HostFs, HostReadError } from './host-fs.ts';
 import { buildLabels } from './labels.ts';
 import {
   type Arch,
@@ -67,6 +67,27 @@ export function selectSources(
   );
 }
 
+/** Reads the host would have blocked on or drowned in: said as notices, not only as sub-feature problems. */
+const REFUSED = new Set(['NOT_REGULAR', 'TOO_LARGE', 'ELOOP']);
+
+/**
+ * The host view a source reads through: a file refused because of what it is (a FIFO, a device,
+ * a link loop, more than the read limit) is a notice naming it (a warning on the CLI), since a
+ * tree that holds one is not what NFD's sources expect; the source still handles the error.
+ */
+function refusalsNoticed(fs: HostFs, notice: (message: string) => void): HostFs {
+  const said = (error: unknown): never => {
+    if (error instanceof HostReadError && error.code !== undefined && REFUSED.has(error.code))
+      notice(`skipped ${error.message.replace(/^cannot read /, '')}`);
+    throw error;
+  };
+  return {
+    ...fs,
+    readBytes: (path) => fs.readBytes(path).catch(said),
+    readText: (path) => fs.readText(path).catch(said),
+  };
+}
+
 /** Features of several sources in one document, in upstream's key order (sorted). */
 export function mergeFeatures(parts: readonly Features[]): Features {
   const merged: Features = { flags: {}, attributes: {}, instances: {} };
@@ -115,7 +136,7 @@ export async function discoverFeatures(
   const results = await Promise.allSettled(
     selected.map((source) =>
       source.discover({
-        fs,
+        fs: refusalsNoticed(fs, (message) => (options.onNotice ?? options.onWarning)?.(source.name, message)),
         arch,
         cpuid,
         now: options.now ?? new Date(),
