@@ -299,4 +299,18 @@ describe('a hostile host root (issue 15)', () => {
     expect(result.stderr).not.toMatch(/ {4}at |Error:/);
     rmSync(root, { recursive: true, force: true });
   });
+
+  it('is a usage error (exit 2) when the host root does not exist or is not a directory', () => {
+    const missing = nfd(['export', 'features', '--host-root', join(tmpdir(), 'nfd-no-such-root')]);
+    expect(missing).toMatchObject({ code: 2, stdout: '' });
+    expect(missing.stderr).toBe(
+      `error: --host-root ${join(tmpdir(), 'nfd-no-such-root')}: no such directory\n`,
+    );
+    const file = join(mkdtempSync(join(tmpdir(), 'nfd-root-file-')), 'file');
+    writeFileSync(file, 'x');
+    expect(nfd(['export', 'features', '--host-root', file])).toMatchObject({
+      code: 2,
+      stderr: `error: --host-root ${file}: not a directory\n`,
+    });
+  });
 });
