@@ -14,9 +14,8 @@
 #   krew v0.4.3, validate-krew-manifest v0.4.3   the krew release checks (go install, as olareg)
 #   kubectl          the kubectl plugin tests: on PATH, else apt-get install kubectl (root only).
 #   qemu-aarch64-static  runs the arm64 single executable (apt package qemu-user-static, root only).
-#   rootfs-amd64/, rootfs-arm64/  Debian trixie file systems holding only libc6, libstdc++6 and
-#                    libgcc-s1 (mmdebstrap --variant=extract, no root needed to unpack): where the
-#                    single executables must run with nothing else (apt package mmdebstrap).
+#   mmdebstrap       unpacks the container image's Debian file system for the release test
+#                    (scripts/build-image.ts; apt package mmdebstrap, root only).
 #
 # Prints one line per peer: "<name>: installed|present|skipped: <reason>" and writes them to
 # .test-peers/peers.txt (a test input, so turbo reruns the tests when the peers change). With
@@ -175,29 +174,18 @@ else
   say "qemu-aarch64-static: skipped: apt-get install qemu-user-static failed: $(apt_tail)"
   fatal=1
 fi
-if ! command -v mmdebstrap >/dev/null 2>&1 && is_root; then
-  DEBIAN_FRONTEND=noninteractive apt_retry apt-get install -y --no-install-recommends mmdebstrap || true
+if command -v mmdebstrap >/dev/null 2>&1; then
+  say "mmdebstrap: present ($(command -v mmdebstrap))"
+elif ! is_root; then
+  say "mmdebstrap: skipped: not on PATH and not root (run: sudo apt-get install mmdebstrap)"
+  fatal=1
+elif DEBIAN_FRONTEND=noninteractive apt_retry apt-get install -y --no-install-recommends mmdebstrap &&
+  command -v mmdebstrap >/dev/null 2>&1; then
+  say "mmdebstrap: installed (apt package mmdebstrap)"
+else
+  say "mmdebstrap: skipped: apt-get install mmdebstrap failed: $(apt_tail)"
+  fatal=1
 fi
-for arch in amd64 arm64; do
-  fs=$PEERS/rootfs-$arch
-  if [ -e "$fs/.complete" ]; then
-    say "rootfs-$arch: present"
-  elif ! command -v mmdebstrap >/dev/null 2>&1; then
-    say "rootfs-$arch: skipped: mmdebstrap not available (run: sudo apt-get install mmdebstrap)"
-    fatal=1
-  elif rm -rf "$fs" && mmdebstrap --quiet --variant=extract --architectures="$arch" \
-    --include=libc6,libstdc++6,libgcc-s1 trixie "$fs" http://deb.debian.org/debian >"$tmp/rootfs-$arch.log" 2>&1; then
-    # Debian's merged /usr (base-files makes these links; only the three libraries are extracted).
-    for dir in bin sbin lib lib64; do
-      if [ -d "$fs/usr/$dir" ] && [ ! -e "$fs/$dir" ]; then ln -s "usr/$dir" "$fs/$dir"; fi
-    done
-    touch "$fs/.complete"
-    say "rootfs-$arch: installed (Debian trixie: libc6, libstdc++6, libgcc-s1)"
-  else
-    say "rootfs-$arch: skipped: mmdebstrap failed: $(tail -n 2 "$tmp/rootfs-$arch.log" | tr '\n' ' ')"
-    fatal=1
-  fi
-done
 
 # What is available, not how it got there: a second run writes the same file.
 printf '%s' "$report" | sed 's/^\([a-z-]*\): \(installed\|present\).*$/\1: ok/' >"$PEERS/peers.txt"

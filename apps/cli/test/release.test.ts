@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import {
   chmodSync,
   copyFileSync,
+  cpSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -17,8 +18,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { findPeer, peersBinDir } from '../../../test/support/peers.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findPeer } from '../../../test/support/peers.ts';
 import { skipUnless } from '../../../test/support/skip.ts';
 
 // The release command's npm side, as a user gets it: `scripts/release-build.ts` packs every
@@ -246,17 +247,26 @@ describe('the release command', () => {
   });
 
   describe('the single executables', () => {
-    const rootfs = (arch: string): string => join(dirname(peersBinDir()), `rootfs-${arch}`);
-    const missing = (['amd64', 'arm64'] as const)
-      .map((arch) => {
-        try {
-          statSync(join(rootfs(arch), '.complete'));
-          return false;
-        } catch {
-          return `rootfs-${arch} is not installed (run \`sh scripts/test-peers.sh\`)`;
-        }
-      })
-      .find((reason) => reason !== false);
+    // The container image's own file system (scripts/build-image.ts unpacks it into
+    // .release-cache/rootfs while the release builds), copied so that the test's files never
+    // reach a later image.
+    const copies = new Map<string, string>();
+    const rootfs = (arch: string): string => {
+      let copy = copies.get(arch);
+      if (copy === undefined) {
+        copy = mkdtempSync(join(tmpdir(), `nfd-rootfs-${arch}-`));
+        chmodSync(copy, 0o755);
+        cpSync(join(repo, '.release-cache', 'rootfs', arch), copy, {
+          recursive: true,
+          verbatimSymlinks: true,
+        });
+        copies.set(arch, copy);
+      }
+      return copy;
+    };
+    afterAll(() => {
+      for (const copy of copies.values()) rmSync(copy, { recursive: true, force: true });
+    });
     const qemu = findPeer('qemu-aarch64-static');
     const chroot = ['/usr/sbin/chroot', '/usr/bin/chroot'].find((path) => {
       try {
@@ -266,11 +276,10 @@ describe('the release command', () => {
       }
     });
     const reason =
-      missing ??
-      ((qemu === null ? 'qemu-aarch64-static is not installed (run `sh scripts/test-peers.sh`)' : false) ||
-        (process.getuid?.() !== 0 || chroot === undefined
-          ? 'needs root and chroot to run the executables in a bare root file system'
-          : false));
+      (qemu === null ? 'qemu-aarch64-static is not installed (run `sh scripts/test-peers.sh`)' : false) ||
+      (process.getuid?.() !== 0 || chroot === undefined
+        ? 'needs root and chroot to run the executables in a bare root file system'
+        : false);
 
     const inputs = {
       spec: join(repo, 'examples/container-runtime.yaml'),
