@@ -1,4 +1,5 @@
 import { Option } from '@commander-js/extra-typings';
+import { CredentialCache } from '@nfd/oci-artifact';
 import { NfdError } from '@nfd/spec';
 import type { CommandContext } from './context.ts';
 import { readStdin } from './read-input.ts';
@@ -84,8 +85,33 @@ export interface RegistrySecrets {
   token?: string;
 }
 
-/** The credentials the flags ask for (secrets only from stdin, never argv). */
-export async function registrySecrets(ctx: CommandContext, flags: RegistryFlags): Promise<RegistrySecrets> {
+const secretsRead = new WeakMap<CommandContext, Promise<RegistrySecrets>>();
+const credentialCaches = new WeakMap<CommandContext, CredentialCache>();
+
+/**
+ * The credentials the flags ask for (secrets only from stdin, never argv), read once per command:
+ * every image a command opens (select-image's, a matrix's) uses the same secret.
+ */
+export function registrySecrets(ctx: CommandContext, flags: RegistryFlags): Promise<RegistrySecrets> {
+  let pending = secretsRead.get(ctx);
+  if (pending === undefined) {
+    pending = readSecrets(ctx, flags);
+    secretsRead.set(ctx, pending);
+  }
+  return pending;
+}
+
+/** The command's one credential cache: docker config files read, and helpers asked, once. */
+export function credentialCache(ctx: CommandContext): CredentialCache {
+  let cache = credentialCaches.get(ctx);
+  if (cache === undefined) {
+    cache = new CredentialCache();
+    credentialCaches.set(ctx, cache);
+  }
+  return cache;
+}
+
+async function readSecrets(ctx: CommandContext, flags: RegistryFlags): Promise<RegistrySecrets> {
   if (flags.registryPasswordStdin === true && flags.registryTokenStdin === true) {
     throw new NfdError(
       'USAGE',

@@ -2,6 +2,7 @@ export * from './artifact/index.ts';
 export {
   type AuthChallenge,
   type Credential,
+  CredentialCache,
   normalizeAuthKey,
   parseChallenges,
   resolveCredential,

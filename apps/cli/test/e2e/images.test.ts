@@ -1,13 +1,9 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findPeer, missingPeer } from '../../../../test/support/peers.ts';
+import { missingPeer } from '../../../../test/support/peers.ts';
 import { skipUnless } from '../../../../test/support/skip.ts';
+import { type StartedRegistry, startRegistry } from './registry-peer.ts';
 
 // The image commands of the built bin against Debian's docker-registry (no referrers API: the
 // tag-schema fallback), started here on a free loopback port. scripts/test-peers.sh installs it
@@ -15,72 +11,14 @@ import { skipUnless } from '../../../../test/support/skip.ts';
 
 const bin = fileURLToPath(new URL('../../bin/nfd', import.meta.url));
 const repo = fileURLToPath(new URL('../../../../', import.meta.url));
-const registryBin = findPeer('docker-registry') ?? '';
 const missing = missingPeer('docker-registry');
 
-let server: ChildProcess | undefined;
+let registry: StartedRegistry | undefined;
 let host = '';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === 'object' && address !== null
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
-const sha256 = (bytes: Uint8Array | string) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-
-async function pushBlob(repository: string, bytes: Uint8Array): Promise<string> {
-  const digest = sha256(bytes);
-  const start = await fetch(`http://${host}/v2/${repository}/blobs/uploads/`, { method: 'POST' });
-  const location = new URL(start.headers.get('location') ?? '', `http://${host}`);
-  location.searchParams.set('digest', digest);
-  const put = await fetch(location, {
-    method: 'PUT',
-    body: bytes,
-    headers: { 'content-type': 'application/octet-stream' },
-  });
-  if (put.status !== 201) throw new Error(`blob upload: ${put.status}`);
-  return digest;
-}
-
-/** A tiny single-layer image at repository:tag; returns its manifest digest. */
-async function pushImage(repository: string, tag: string): Promise<string> {
-  const config = new TextEncoder().encode(
-    '{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}',
-  );
-  const layer = new TextEncoder().encode(`layer of ${repository}:${tag}`);
-  const manifest = JSON.stringify({
-    schemaVersion: 2,
-    mediaType: 'application/vnd.oci.image.manifest.v1+json',
-    config: {
-      mediaType: 'application/vnd.oci.image.config.v1+json',
-      digest: await pushBlob(repository, config),
-      size: config.length,
-    },
-    layers: [
-      {
-        mediaType: 'application/vnd.oci.image.layer.v1.tar',
-        digest: await pushBlob(repository, layer),
-        size: layer.length,
-      },
-    ],
-  });
-  const put = await fetch(`http://${host}/v2/${repository}/manifests/${tag}`, {
-    method: 'PUT',
-    body: manifest,
-    headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json' },
-  });
-  if (put.status !== 201) throw new Error(`manifest push: ${put.status}`);
-  return sha256(manifest);
-}
+const pushImage = (repository: string, tag: string): Promise<string> => {
+  if (registry === undefined) throw new Error('no registry');
+  return registry.pushImage(repository, tag);
+};
 
 function nfd(args: string[], input = '') {
   const result = spawnSync(bin, args, {
@@ -94,27 +32,12 @@ function nfd(args: string[], input = '') {
 
 beforeAll(async () => {
   if (missing !== false) return;
-  const dir = mkdtempSync(join(tmpdir(), 'nfd-registry-'));
-  const port = await freePort();
-  host = `127.0.0.1:${port}`;
-  writeFileSync(
-    join(dir, 'config.yml'),
-    `version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: ${dir}/data\n  delete:\n    enabled: true\nhttp:\n  addr: ${host}\n`,
-  );
-  server = spawn(registryBin, ['serve', join(dir, 'config.yml')], { stdio: 'ignore' });
-  for (let i = 0; i < 100; i++) {
-    const ok = await fetch(`http://${host}/v2/`).then(
-      (r) => r.status === 200,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('docker-registry did not become ready');
+  registry = await startRegistry();
+  host = registry.host;
 });
 
 afterAll(() => {
-  server?.kill();
+  registry?.stop();
 });
 
 describe('image commands against docker-registry (tag-schema fallback)', skipUnless(missing), () => {

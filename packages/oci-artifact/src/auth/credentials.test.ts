@@ -7,6 +7,7 @@ import { json, startServer } from '../transport/test-servers.ts';
 import { createRegistryTransport } from '../transport/transport.ts';
 import { parseChallenges } from './challenge.ts';
 import {
+  CredentialCache,
   type CredentialOptions,
   credentialFiles,
   normalizeAuthKey,
@@ -243,6 +244,28 @@ describe('resolveCredential', () => {
       '/cfg/containers/auth.json',
       '~/.dockercfg',
     ]);
+  });
+
+  it('with a CredentialCache, reads each file and asks each helper once for the whole command', async () => {
+    await writeJson(dockerConfig(), { credHelpers: { 'reg.io': 'test' } });
+    await mkdir(join(home, '.config', 'containers'), { recursive: true });
+    await writeFile(join(home, '.config', 'containers', 'auth.json'), '{not json');
+    const cache = new CredentialCache();
+    const warnings: string[] = [];
+    const hooks = { onWarning: (m: string) => warnings.push(m) };
+    for (const repository of ['a', 'b', 'a/c']) {
+      expect(await resolveCredential('reg.io', repository, options({ cache }), hooks)).toMatchObject({
+        username: 'helper-user',
+      });
+      expect(await resolveCredential('other.io', repository, options({ cache }), hooks)).toBeUndefined();
+    }
+    expect((await readFile(helperLog, 'utf8')).split('\n')).toEqual(['reg.io', '']);
+    expect(warnings).toEqual([
+      'credential file ~/.config/containers/auth.json is not valid JSON; ignoring it',
+    ]);
+    // Without a cache every lookup asks again.
+    await resolveCredential('reg.io', 'a', options());
+    expect((await readFile(helperLog, 'utf8')).split('\n')).toEqual(['reg.io', 'reg.io', '']);
   });
 
   it('warns about and skips a corrupt file', async () => {

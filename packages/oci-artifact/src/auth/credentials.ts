@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NfdError } from '@nfd/spec';
 import { DOCKER_HUB, normalizeRegistry } from '../reference.ts';
-import { runCredentialHelper } from './helper.ts';
+import { type HelperResult, runCredentialHelper } from './helper.ts';
 
 /** Where credentials come from. Nothing is read from `process`: environment and home directory are passed in. */
 export interface CredentialOptions {
@@ -18,6 +18,40 @@ export interface CredentialOptions {
   homeDir: string;
   /** Timeout for one `docker-credential-<name> get`; default 20 s. */
   helperTimeoutMs?: number;
+  /**
+   * Shared by every transport of one command (`new CredentialCache()`): each credential file is read
+   * once and each credential helper asked once per server address, however many repositories the
+   * command touches. Without it, every transport reads them afresh.
+   */
+  cache?: CredentialCache;
+}
+
+/**
+ * What one command has read of the credential sources: file contents (their warnings said once)
+ * and helper answers, so a command with several images asks the keychain once per registry.
+ */
+export class CredentialCache {
+  readonly #files = new Map<string, Promise<AuthFileContent | undefined>>();
+  readonly #helpers = new Map<string, Promise<HelperResult>>();
+
+  /** @internal */
+  file(path: string, read: () => Promise<AuthFileContent | undefined>): Promise<AuthFileContent | undefined> {
+    return memo(this.#files, path, read);
+  }
+
+  /** @internal */
+  helper(helper: string, address: string, run: () => Promise<HelperResult>): Promise<HelperResult> {
+    return memo(this.#helpers, `${helper}\u0000${address}`, run);
+  }
+}
+
+function memo<T>(map: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {
+  let pending = map.get(key);
+  if (pending === undefined) {
+    pending = load();
+    map.set(key, pending);
+  }
+  return pending;
 }
 
 /** A credential and where it came from (for messages; the source never contains the secret). */
@@ -68,7 +102,8 @@ interface AuthEntry {
   registrytoken?: unknown;
 }
 
-interface AuthFileContent {
+/** What a credential file holds (internal; the type of `CredentialCache` entries). */
+export interface AuthFileContent {
   auths: Record<string, unknown>;
   credsStore?: string;
   credHelpers: Record<string, unknown>;
@@ -255,7 +290,8 @@ export async function resolveCredential(
   const timeoutMs = options.helperTimeoutMs ?? DEFAULT_HELPER_TIMEOUT_MS;
   for (const file of credentialFiles(options)) {
     const display = displayPath(file.path, options.homeDir);
-    const content = await readAuthFile(file, display, hooks.onWarning);
+    const read = (): Promise<AuthFileContent | undefined> => readAuthFile(file, display, hooks.onWarning);
+    const content = await (options.cache === undefined ? read() : options.cache.file(file.path, read));
     if (content === undefined) continue;
 
     const helperKey = findKey(content.credHelpers, [hostKey]);
@@ -267,11 +303,9 @@ export async function resolveCredential(
         hostKey === DOCKER_HUB
           ? DOCKER_HUB_AUTH_KEY
           : (helperKey ?? (authKey?.includes('://') ? authKey : registry));
-      const result = await runCredentialHelper(helper, address, {
-        env: options.env,
-        timeoutMs,
-        configuredIn: display,
-      });
+      const ask = (): Promise<HelperResult> =>
+        runCredentialHelper(helper, address, { env: options.env, timeoutMs, configuredIn: display });
+      const result = await (options.cache === undefined ? ask() : options.cache.helper(helper, address, ask));
       const source = `credential helper docker-credential-${helper} (configured in ${display})`;
       if (result !== undefined) {
         hooks.onDebug?.(`using credentials for ${registry} from ${source}`);
