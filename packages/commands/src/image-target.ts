@@ -15,6 +15,7 @@ import {
 import { NfdError } from '@nfd/spec';
 import type { CommandContext } from './context.ts';
 import { credentialCache, type RegistryFlags, registrySecrets } from './registry-options.ts';
+import { requestTimeoutMs } from './request-timeout.ts';
 
 /** An image opened for one operation: where it lives, and how the target names it. */
 export interface OpenedImage {
@@ -76,6 +77,7 @@ export async function openImage(
     caFiles: (flags.caFile ?? []).map((file) => resolve(ctx.host.cwd, file)),
     ...(flags.certFile === undefined ? {} : { certFile: resolve(ctx.host.cwd, flags.certFile) }),
     ...(flags.keyFile === undefined ? {} : { keyFile: resolve(ctx.host.cwd, flags.keyFile) }),
+    timeoutMs: requestTimeoutMs(flags),
     credentials: { ...secrets, env: ctx.host.env, homeDir: ctx.host.homeDir, cache: credentialCache(ctx) },
     ...(ctx.host.signal === undefined ? {} : { signal: ctx.host.signal }),
     userAgent: `nfd-ts/${ctx.host.version}`,

@@ -3,6 +3,7 @@ import { CredentialCache } from '@nfd/oci-artifact';
 import { NfdError } from '@nfd/spec';
 import type { CommandContext } from './context.ts';
 import { readStdin } from './read-input.ts';
+import { type RequestTimeoutFlags, requestTimeoutOption } from './request-timeout.ts';
 
 // The registry flags of every command that talks to a registry or an OCI layout, upstream's names
 // first (`--plain-http`, `--registry-username`, `--registry-password-stdin`,
@@ -10,7 +11,7 @@ import { readStdin } from './read-input.ts';
 
 const GROUP = 'Registry options:';
 
-export interface RegistryFlags {
+export interface RegistryFlags extends RequestTimeoutFlags {
   plainHttp?: boolean;
   insecure?: boolean;
   caFile?: string[];
@@ -59,6 +60,7 @@ export function registryOptions(options: { platform?: boolean } = {}): Option[] 
       .choices(['auto', 'api', 'tag'] as const)
       .default('auto' as const)
       .helpGroup(GROUP),
+    requestTimeoutOption(GROUP),
   ];
   if (options.platform !== false) {
     list.push(

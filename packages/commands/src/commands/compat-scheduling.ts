@@ -55,7 +55,7 @@ export function compatSchedulingCommand(ctx: CommandContext): Command {
     );
   for (const option of [
     ...registryOptions(),
-    ...kubeOptions().filter((option) => option.long !== '--namespace'),
+    ...kubeOptions().filter((option) => option.long !== '--namespace' && option.long !== '--request-timeout'),
   ]) {
     command.addOption(option);
   }

@@ -183,7 +183,11 @@ export function compatValidateClusterCommand(ctx: CommandContext): Command {
         .default('table' as const),
     )
     .option('--explain', 'add what each node has for each expression to JSON/YAML output');
-  for (const option of [...kubeOptions(), nfdNamespaceOption(), ...registryOptions()])
+  for (const option of [
+    ...kubeOptions().filter((option) => option.long !== '--request-timeout'),
+    nfdNamespaceOption(),
+    ...registryOptions(),
+  ])
     command.addOption(option);
   return command
     .addHelpText(

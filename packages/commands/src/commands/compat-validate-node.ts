@@ -43,7 +43,12 @@ export function compatValidateNodeCommand(ctx: CommandContext): Command {
       '--explain',
       'add what the node has for each expression to JSON/YAML output (the table always shows it for failures)',
     );
-  for (const option of [...registryOptions(), ...kubeOptions(), nfdNamespaceOption(), ...discoveryOptions()])
+  for (const option of [
+    ...registryOptions(),
+    ...kubeOptions().filter((option) => option.long !== '--request-timeout'),
+    nfdNamespaceOption(),
+    ...discoveryOptions(),
+  ])
     command.addOption(option);
   return command
     .addHelpText(

@@ -4,6 +4,8 @@ import { type ItemReader, scanListPage, skipValue, walkObject } from './list-pag
 import { createRequester, type Requester, type RequestTarget } from './request.ts';
 import { createTransport } from './transport.ts';
 
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
 // The Kubernetes client of the commands: the few calls they make, over the kubeconfig's
 // credentials and TLS (./config.ts, ./transport.ts). Lists are paged with limit/continue, as
 // kubectl pages them.
@@ -24,6 +26,8 @@ export interface KubeOptions {
   userAgent?: string;
   /** Whether standard input is a terminal (an exec credential plugin may then ask for a login). */
   stdinIsTerminal?: boolean;
+  /** `--request-timeout`: the longest wait for a connection, the headers, or the next body data; 0 = none (default 30 s). */
+  requestTimeoutMs?: number;
 }
 
 export interface KubeNode {
@@ -262,7 +266,11 @@ export async function connectKube(options: KubeOptions): Promise<KubeClient> {
     stdinIsTerminal: options.stdinIsTerminal ?? false,
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
-  const requester = createRequester(loaded, transport, options.signal, options.userAgent ?? 'nfd-ts');
+  const requester = createRequester(loaded, transport, {
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+    userAgent: options.userAgent ?? 'nfd-ts',
+    timeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+  });
   const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
   const nodeFeaturePageSize = options.pageSize ?? NODEFEATURE_PAGE_SIZE;
   const jobPath = (namespace: string, name?: string): string =>

@@ -1,5 +1,6 @@
 import { Option } from '@commander-js/extra-typings';
 import type { CommandContext } from '../context.ts';
+import { type RequestTimeoutFlags, requestTimeoutMs, requestTimeoutOption } from '../request-timeout.ts';
 import { connectKube, type KubeClient, type KubeOptions } from './client.ts';
 
 // The Kubernetes flags (krew's best practices; STYLE §16): the plugin parses them itself, since
@@ -7,7 +8,7 @@ import { connectKube, type KubeClient, type KubeOptions } from './client.ts';
 
 const GROUP = 'Kubernetes flags:';
 
-export interface KubeFlags {
+export interface KubeFlags extends RequestTimeoutFlags {
   kubeconfig?: string;
   context?: string;
   namespace?: string;
@@ -27,6 +28,7 @@ export function kubeOptions(options: { shortKubeconfig?: boolean } = {}): Option
       '--namespace <ns>',
       'namespace of the NodeFeature objects (default: all namespaces)',
     ).helpGroup(GROUP),
+    requestTimeoutOption(GROUP),
   ];
 }
 
@@ -38,6 +40,7 @@ export function kubeOptionsOf(ctx: CommandContext, flags: KubeFlags): KubeOption
     cwd: ctx.host.cwd,
     userAgent: `nfd-ts/${ctx.host.version}`,
     stdinIsTerminal: process.getBuiltinModule('node:tty').isatty(0),
+    requestTimeoutMs: requestTimeoutMs(flags),
     ...(flags.kubeconfig === undefined ? {} : { kubeconfig: flags.kubeconfig }),
     ...(flags.context === undefined ? {} : { context: flags.context }),
     ...(flags.namespace === undefined ? {} : { namespace: flags.namespace }),

@@ -49,8 +49,6 @@ export class KubeApiError extends NfdError {
   }
 }
 
-const REQUEST_TIMEOUT_MS = 60_000;
-
 export interface Requester {
   request<T>(request: KubeRequest): Promise<T>;
 }
@@ -175,12 +173,44 @@ function networkError(loaded: LoadedKubeConfig, target: RequestTarget, cause: un
   );
 }
 
+/** `30000` → `30s`, `90000` → `1m30s`, `1500` → `1.5s`: a duration as a user types it. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${ms}ms`;
+  const h = Math.floor(ms / 3_600_000);
+  const m = Math.floor((ms % 3_600_000) / 60_000);
+  const s = (ms % 60_000) / 1000;
+  return `${h > 0 ? `${h}h` : ''}${m > 0 ? `${m}m` : ''}${s > 0 ? `${s}s` : ''}`;
+}
+
+/** A request that waited longer than `--request-timeout` for one phase of the exchange. */
+function timeoutError(
+  loaded: LoadedKubeConfig,
+  target: RequestTarget,
+  phase: string,
+  timeoutMs: number,
+): NfdError {
+  const host = new URL(loaded.server).host;
+  return new NfdError(
+    'KUBE_API',
+    `${host}: ${phase} ${formatDuration(timeoutMs)} (to ${describeTarget(target)})`,
+    {
+      hint: `check that the API server of context "${loaded.context}" is reachable; raise --request-timeout (0: no limit) if it is slow`,
+    },
+  );
+}
+
+export interface RequesterOptions {
+  signal?: AbortSignal;
+  userAgent: string;
+  /** The longest wait for a connection, the response headers, or the next piece of the body; 0 = none. */
+  timeoutMs: number;
+}
+
 /** Makes requests against the loaded configuration's API server. */
 export function createRequester(
   loaded: LoadedKubeConfig,
   transport: KubeTransport,
-  signal: AbortSignal | undefined,
-  userAgent: string,
+  { signal, userAgent, timeoutMs }: RequesterOptions,
 ): Requester {
   const send = async (request: KubeRequest, retry = true): Promise<{ statusCode: number; text: string }> => {
     const url = new URL(loaded.server + request.path);
@@ -209,9 +239,13 @@ export function createRequester(
         ? process.getBuiltinModule('node:http').request
         : process.getBuiltinModule('node:https').request;
     let reused = false;
+    let answered = false;
+    let connected = false;
+    let timedOut: NfdError | undefined;
     try {
       return await new Promise((resolvePromise, reject) => {
         const req = call(url, options, (res) => {
+          answered = true;
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
           res.on('end', () =>
@@ -222,16 +256,29 @@ export function createRequester(
           );
           res.on('error', reject);
         });
-        req.setTimeout(REQUEST_TIMEOUT_MS, () =>
-          req.destroy(new Error(`no answer in ${REQUEST_TIMEOUT_MS / 1000} s`)),
-        );
-        req.on('socket', () => {
+        // Inactivity of the socket, whichever phase it is in: connecting, waiting for the
+        // headers, or between pieces of the body.
+        if (timeoutMs > 0) {
+          req.setTimeout(timeoutMs, () => {
+            const phase = answered
+              ? 'no response body data for'
+              : req.socket === null || req.socket.connecting || !connected
+                ? 'no connection in'
+                : 'no response headers for';
+            timedOut = timeoutError(loaded, request.target, phase, timeoutMs);
+            req.destroy(timedOut);
+          });
+        }
+        req.on('socket', (socket) => {
           reused = req.reusedSocket;
+          if (reused || !socket.connecting) connected = true;
+          else socket.once(url.protocol === 'https:' ? 'secureConnect' : 'connect', () => (connected = true));
         });
         req.on('error', reject);
         req.end(body);
       });
     } catch (cause) {
+      if (timedOut !== undefined) throw timedOut;
       if (signal?.aborted === true || cause instanceof NfdError) throw cause;
       // A kept-alive connection the server closed meanwhile: the request never reached it; try
       // once more on a new connection, as Go's transport does.

@@ -500,19 +500,45 @@ describe('retries', () => {
 });
 
 describe('limits and errors', () => {
-  it('times out a hung request (retrying a timeout once)', async () => {
+  it('times out a request that gets no headers, once: the deadline is the longest wait', async () => {
     const server = await serve(() => {
       // never answers
     });
-    // The timeout itself is real (undici's); the backoff before the one retry is on the fake clock.
     const clock = new FakeClock();
+    const started = Date.now();
     const error = await rejection(
       transport(server.origin, { timeoutMs: 300, clock }).request(get(`${server.origin}/v2/`)),
     );
     expect(error.code).toBe('OCI_PROTOCOL');
-    expect(error.message).toMatch(/timed out/);
-    expect(server.requests).toHaveLength(2);
-    expect(clock.sleeps).toHaveLength(1);
+    expect(error.message).toBe(`${new URL(server.origin).host}: no response headers for 300ms (GET /v2/)`);
+    expect(error.hint).toContain('--request-timeout');
+    expect(server.requests).toHaveLength(1);
+    expect(clock.sleeps).toHaveLength(0);
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it('times out a body that stalls, naming the phase and the host', async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+      res.write('{"half":');
+      // and nothing more
+    });
+    const started = Date.now();
+    const error = await rejection(
+      transport(server.origin, { timeoutMs: 400 }).request(get(`${server.origin}/v2/x/manifests/a`)),
+    );
+    expect(error.message).toBe(
+      `${new URL(server.origin).host}: no response body data for 400ms (GET /v2/x/manifests/a)`,
+    );
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it('waits without limit when the timeout is 0', async () => {
+    const server = await serve((_req, res) => {
+      setTimeout(() => res.end('{}'), 1200);
+    });
+    const response = await transport(server.origin, { timeoutMs: 0 }).request(get(`${server.origin}/v2/`));
+    expect(response.status).toBe(200);
   });
 
   it('caps the response body', async () => {

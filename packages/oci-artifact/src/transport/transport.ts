@@ -29,8 +29,6 @@ const DEFAULT_RETRIES = 5;
 export const DEFAULT_MAX_BYTES: number = 4 * 1024 * 1024;
 const MAX_REDIRECTS = 5;
 const MAX_AUTH_ROUNDS = 4;
-/** Timeouts are retried at most this many times (a hung registry would otherwise cost retries × timeout). */
-const MAX_TIMEOUT_RETRIES = 1;
 const MAX_WARNING_HEADER = 4096;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
@@ -53,6 +51,15 @@ const TLS_CERT_CODES = new Set([
   'CERT_UNTRUSTED',
   'CERT_REVOKED',
 ]);
+
+/** `30000` → `30s`, `90000` → `1m30s`, `1500` → `1.5s`: a duration as a user types it. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${ms}ms`;
+  const h = Math.floor(ms / 3_600_000);
+  const m = Math.floor((ms % 3_600_000) / 60_000);
+  const s = (ms % 60_000) / 1000;
+  return `${h > 0 ? `${h}h` : ''}${m > 0 ? `${m}m` : ''}${s > 0 ? `${s}s` : ''}`;
+}
 
 /** The registry name used in messages and for credential lookup: the origin's host, Hub aliases → `docker.io`. */
 export function registryNameFromOrigin(origin: string): string {
@@ -346,7 +353,6 @@ class Transport implements RegistryTransport {
   ): Promise<Omit<RawResponse, 'authorized'>> {
     const signal = this.#options.signal;
     const url = new URL(request.url);
-    let timeouts = 0;
     for (let attempt = 0; ; attempt++) {
       if (signal?.aborted) throw signal.reason;
       const dispatcher = await this.#dispatcherPromise();
@@ -369,7 +375,9 @@ class Transport implements RegistryTransport {
         const retryable =
           idempotent &&
           attempt < this.#retries &&
-          (timeout ? timeouts < MAX_TIMEOUT_RETRIES : isConnectionReset(error));
+          // A timeout is final: the user's deadline (--request-timeout) is the longest wait.
+          !timeout &&
+          isConnectionReset(error);
         this.#debugLine(
           request.method,
           url,
@@ -378,7 +386,6 @@ class Transport implements RegistryTransport {
           started,
         );
         if (!retryable) throw this.#networkError(request.method, url, error);
-        if (timeout) timeouts++;
         await this.#clock.sleep(backoffDelay(attempt), signal);
         continue;
       }
@@ -425,12 +432,17 @@ class Transport implements RegistryTransport {
     const where = `${method} ${url.origin === this.#origin.origin ? url.href : redactUrl(url)}`;
     const reason = (error as Error).message ?? String(error);
     if (isTimeoutError(error)) {
+      const phase = codes.includes('UND_ERR_CONNECT_TIMEOUT')
+        ? 'no connection in'
+        : codes.includes('UND_ERR_HEADERS_TIMEOUT')
+          ? 'no response headers for'
+          : 'no response body data for';
       return new NfdError(
         'OCI_PROTOCOL',
-        `${where} timed out after ${Math.round(this.#timeoutMs / 1000)} s`,
+        `${url.host}: ${phase} ${formatDuration(this.#timeoutMs)} (${method} ${this.#describe(url.href)})`,
         {
           cause: error,
-          hint: `check that ${url.host} is reachable; raise the timeout if the registry is slow`,
+          hint: `check that ${url.host} is reachable; raise --request-timeout (0: no limit) if it is slow`,
         },
       );
     }

@@ -26,7 +26,10 @@ export interface TransportOptions {
   credentials?: CredentialOptions;
   /** Environment for proxy settings (HTTPS_PROXY, HTTP_PROXY, NO_PROXY); defaults to `credentials.env`. */
   env?: Readonly<Record<string, string | undefined>>;
-  /** Per request: connect, time to response headers, and idle time between body chunks. Default 30 s. */
+  /**
+   * Per request: the longest wait for a connection, for the response headers, and for each piece
+   * of the body (a timeout is not retried). Default 30 s; 0 = no limit.
+   */
   timeoutMs?: number;
   /** Retries for idempotent requests (GET, HEAD, DELETE, PUT). Default 5. */
   retries?: number;
