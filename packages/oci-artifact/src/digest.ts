@@ -39,6 +39,17 @@ export function assertDigest(digest: string, what = 'digest'): { algorithm: Dige
   return parsed;
 }
 
+/**
+ * Bytes that are not the content they were asked for (size or digest differ): a corrupted transfer
+ * or a corrupted store. A registry read that meets one tries once more before giving up.
+ */
+export class ContentMismatchError extends NfdError {
+  constructor(message: string) {
+    super('OCI_PROTOCOL', message);
+    this.name = 'ContentMismatchError';
+  }
+}
+
 /** What a digest/size check needs of a descriptor. */
 export interface DigestedContent {
   readonly digest: string;
@@ -55,15 +66,13 @@ export function verifyContent(descriptor: DigestedContent, bytes: Uint8Array, so
     throw new NfdError('OCI_PROTOCOL', `unsupported digest ${JSON.stringify(descriptor.digest)} (${source})`);
   }
   if (bytes.byteLength !== descriptor.size) {
-    throw new NfdError(
-      'OCI_PROTOCOL',
+    throw new ContentMismatchError(
       `size mismatch for ${descriptor.digest} from ${source}: expected ${descriptor.size} bytes, got ${bytes.byteLength}`,
     );
   }
   const actual = digestOf(bytes, parsed.algorithm);
   if (actual !== descriptor.digest) {
-    throw new NfdError(
-      'OCI_PROTOCOL',
+    throw new ContentMismatchError(
       `digest mismatch for ${descriptor.digest} from ${source}: the content hashes to ${actual}`,
     );
   }

@@ -6,7 +6,7 @@ import {
   indexFeatures,
   isSetCompatible,
 } from '@nfd/matcher';
-import { fetchSpec } from '@nfd/oci-artifact';
+import { fetchSpec, SpecNotFoundError } from '@nfd/oci-artifact';
 import { renderTable } from '@nfd/report';
 import { type CompatibilitySpec, loadCompatibilitySpecForEvaluation, NfdError } from '@nfd/spec';
 import type { CommandContext } from '../context.ts';
@@ -181,7 +181,8 @@ async function judge(
     );
   } catch (error) {
     // An image without a spec is an answer about that image, not a failure of the command.
-    if (error instanceof NfdError && error.code === 'OCI_NOT_FOUND') {
+    // Only "no spec attached": a missing image, a listed artifact gone, a corrupted answer are errors.
+    if (error instanceof SpecNotFoundError) {
       return { image, digest: null, compatible: false, bestSet: null, error: 'no compatibility spec' };
     }
     throw error;

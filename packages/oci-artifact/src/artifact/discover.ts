@@ -140,15 +140,37 @@ export interface FetchSpecResult {
   readonly note?: string;
 }
 
+/**
+ * The image exists and its referrers were read, and none is a compatibility spec (code
+ * `OCI_NOT_FOUND`). Any other failure — the image missing, a listed artifact or its layer
+ * missing, a corrupted answer — is a different error, never this one.
+ */
+export class SpecNotFoundError extends NfdError {
+  constructor(message: string, hint: string) {
+    super('OCI_NOT_FOUND', message, { hint });
+    this.name = 'SpecNotFoundError';
+  }
+}
+
+/** A read of something the referrers list named: "not found" there means the listing is stale or corrupted. */
+async function listedContent<T>(missing: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (e) {
+    if (!(e instanceof NfdError) || e.code !== 'OCI_NOT_FOUND') throw e;
+    throw new NfdError('OCI_PROTOCOL', `${missing}: ${e.message}`, {
+      cause: e,
+      hint: 'the registry lists an artifact it no longer has (a stale referrers fallback tag?); remove the artifact with compat remove-spec --digest, or attach the spec again',
+    });
+  }
+}
+
 function notFound(target: Target, options: ListSpecsOptions, subject: SpecSubject): NfdError {
   const where =
     subject.where === 'platform-child' ? ` (${subject.description ?? subject.descriptor.digest})` : '';
-  return new NfdError(
-    'OCI_NOT_FOUND',
+  return new SpecNotFoundError(
     `no compatibility spec attached to ${target.displayReference(options.image)}${where}`,
-    {
-      hint: `attach one with: nfd compat attach-spec --image ${target.displayReference(options.image)} --spec spec.yaml${options.platform ? ` --platform ${formatPlatform(options.platform)}` : ''}`,
-    },
+    `attach one with: nfd compat attach-spec --image ${target.displayReference(options.image)} --spec spec.yaml${options.platform ? ` --platform ${formatPlatform(options.platform)}` : ''}`,
   );
 }
 
@@ -178,7 +200,13 @@ export async function fetchSpec(target: Target, options: FetchSpecOptions): Prom
     artifactDescriptor = { mediaType: newest.mediaType, digest: newest.digest, size: newest.size };
     allowedSubjects = [subject.descriptor.digest];
   }
-  const bytes = await target.fetchManifest(artifactDescriptor, options);
+  const listed = options.artifactDigest === undefined;
+  const bytes = listed
+    ? await listedContent(
+        `the referrers of ${subject.descriptor.digest} list the artifact ${artifactDescriptor.digest}, which is missing`,
+        () => target.fetchManifest(artifactDescriptor, options),
+      )
+    : await target.fetchManifest(artifactDescriptor, options);
   const { manifest, specLayer } = validateSpecArtifact(
     bytes,
     artifactDescriptor,
@@ -198,10 +226,10 @@ export async function fetchSpec(target: Target, options: FetchSpecOptions): Prom
       description: child.digest,
     };
   }
-  const specBytes = await target.fetchBlob(specLayer, {
-    ...options,
-    maxBytes: options.maxSpecBytes ?? MAX_SPEC_BYTES,
-  });
+  const specBytes = await listedContent(
+    `the spec layer ${specLayer.digest} of the artifact ${artifactDescriptor.digest} is missing`,
+    () => target.fetchBlob(specLayer, { ...options, maxBytes: options.maxSpecBytes ?? MAX_SPEC_BYTES }),
+  );
   return {
     specBytes,
     artifact: manifest,

@@ -7,6 +7,7 @@ export {
   type ListSpecsResult,
   listSpecs,
   type SpecArtifactSummary,
+  SpecNotFoundError,
   sortNewestFirst,
 } from './discover.ts';
 export {

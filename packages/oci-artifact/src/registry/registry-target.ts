@@ -1,6 +1,6 @@
 // A repository on a registry, through the RegistryTransport (oci.md §3–§5, §9).
 import { NfdError, OCI_INDEX_MEDIA_TYPE } from '@nfd/spec';
-import { checkDeclaredSize, digestOf, parseDigest, verifyContent } from '../digest.ts';
+import { ContentMismatchError, checkDeclaredSize, digestOf, parseDigest, verifyContent } from '../digest.ts';
 import { parseRegistryErrors, RegistryHttpError } from '../errors.ts';
 import type { Action, RegistryRequest, RegistryResponse, RegistryTransport } from '../transport/types.ts';
 import {
@@ -125,7 +125,34 @@ export class RegistryTarget implements Target {
     return response;
   }
 
+  /**
+   * Runs a verified read; bytes that are not what was asked for (a digest or size mismatch: a
+   * corrupted transfer) are fetched once more, and a second mismatch is an error — never taken
+   * for "absent" or "nothing there".
+   */
+  private async verifiedRead<T>(options: OperationOptions | undefined, read: () => Promise<T>): Promise<T> {
+    try {
+      return await read();
+    } catch (first) {
+      if (!(first instanceof ContentMismatchError)) throw first;
+      options?.onWarning?.(`${first.message}; fetching it again`);
+      try {
+        return await read();
+      } catch (second) {
+        if (!(second instanceof ContentMismatchError)) throw second;
+        throw new NfdError('OCI_PROTOCOL', `${second.message} (fetched twice)`, {
+          cause: second,
+          hint: `the content ${this.registry} sent is corrupted, in its storage or on the way (a proxy?); try again, or ask the registry's operator`,
+        });
+      }
+    }
+  }
+
   async resolve(reference: string, options?: OperationOptions): Promise<Descriptor> {
+    return this.verifiedRead(options, () => this.resolveOnce(reference, options));
+  }
+
+  private async resolveOnce(reference: string, options?: OperationOptions): Promise<Descriptor> {
     const isDigest = parseDigest(reference) !== undefined;
     const url = this.url(`manifests/${reference}`);
     const head = await this.send(
@@ -180,14 +207,12 @@ export class RegistryTarget implements Target {
     const computed = digestOf(body, parseDigest(reference)?.algorithm ?? 'sha256');
     const served = get.headers['docker-content-digest'];
     if (isDigest && computed !== reference) {
-      throw new NfdError(
-        'OCI_PROTOCOL',
+      throw new ContentMismatchError(
         `digest mismatch for ${reference} from ${get.url}: the content hashes to ${computed}`,
       );
     }
     if (served !== undefined && parseDigest(served)?.algorithm === 'sha256' && served !== computed) {
-      throw new NfdError(
-        'OCI_PROTOCOL',
+      throw new ContentMismatchError(
         `digest mismatch for ${reference} from ${get.url}: Docker-Content-Digest ${served}, content hashes to ${computed}`,
       );
     }
@@ -218,6 +243,10 @@ export class RegistryTarget implements Target {
 
   async fetchManifest(descriptor: Descriptor, options?: OperationOptions): Promise<Uint8Array> {
     checkDeclaredSize(descriptor, this.maxManifestBytes, 'manifest');
+    return this.verifiedRead(options, () => this.fetchManifestOnce(descriptor, options));
+  }
+
+  private async fetchManifestOnce(descriptor: Descriptor, options?: OperationOptions): Promise<Uint8Array> {
     const res = await this.send(
       {
         method: 'GET',
@@ -236,12 +265,12 @@ export class RegistryTarget implements Target {
     return res.body;
   }
 
-  async fetchBlob(
-    descriptor: Descriptor,
-    options?: OperationOptions & { maxBytes?: number },
-  ): Promise<Uint8Array> {
-    const cap = options?.maxBytes ?? this.maxManifestBytes;
-    checkDeclaredSize(descriptor, cap, 'blob');
+  async fetchBlob(descriptor: Descriptor, options?: OperationOptions & { maxBytes?: number }): Promise<Uint8Array> {
+    checkDeclaredSize(descriptor, options?.maxBytes ?? this.maxManifestBytes, 'blob');
+    return this.verifiedRead(options, () => this.fetchBlobOnce(descriptor, options));
+  }
+
+  private async fetchBlobOnce(descriptor: Descriptor, options?: OperationOptions): Promise<Uint8Array> {
     const res = await this.send(
       {
         method: 'GET',
@@ -261,8 +290,7 @@ export class RegistryTarget implements Target {
       Number(length) !== descriptor.size &&
       res.body.byteLength !== descriptor.size
     ) {
-      throw new NfdError(
-        'OCI_PROTOCOL',
+      throw new ContentMismatchError(
         `size mismatch for ${descriptor.digest} from ${res.url}: expected ${descriptor.size} bytes, Content-Length ${length}`,
       );
     }
@@ -474,7 +502,26 @@ export class RegistryTarget implements Target {
           `${this.registry} answered page ${page + 1} of the referrers of ${subjectDigest} with ${res.status} ${type ?? ''}`.trim(),
         );
       }
-      const index = parseImageIndex(res.body, `referrers of ${subjectDigest} from ${this.registry}`);
+      let index: ReturnType<typeof parseImageIndex>;
+      try {
+        index = parseImageIndex(res.body, `referrers of ${subjectDigest} from ${this.registry}`);
+      } catch (first) {
+        // Not content-addressed, so nothing to verify against: a page that does not parse (a
+        // corrupted transfer) is asked for once more before the error stands.
+        options?.onWarning?.(`${first instanceof Error ? first.message : String(first)}; fetching it again`);
+        const again = await this.send(
+          {
+            method: 'GET',
+            url,
+            actions: ['pull'],
+            headers: { accept: OCI_INDEX_MEDIA_TYPE },
+            maxBytes: this.maxManifestBytes,
+            expectedStatus: [200],
+          },
+          options,
+        );
+        index = parseImageIndex(again.body, `referrers of ${subjectDigest} from ${this.registry}`);
+      }
       all.push(...index.manifests);
       const next = nextLink(res.headers.link);
       if (next === undefined) break;
@@ -496,8 +543,30 @@ export class RegistryTarget implements Target {
     return dedupeDescriptors(filterByArtifactType(all, artifactType));
   }
 
-  /** GET `sha256-<hex>`, validated (oci.md §5). */
+  /**
+   * GET `sha256-<hex>`, validated (oci.md §5). A tag names no digest to check, so the content is
+   * checked against Docker-Content-Digest when the registry sends one (a mismatch is fetched again,
+   * then an error); without it, content that fails validation is fetched again, and only bytes
+   * that read the same twice are taken for what the tag holds.
+   */
   async readFallbackIndex(subjectDigest: string, options?: OperationOptions): Promise<FallbackIndexState> {
+    const first = await this.verifiedRead(options, () => this.readFallbackIndexOnce(subjectDigest, options));
+    if (first.state.kind !== 'invalid' || first.served) return first.state;
+    const second = await this.verifiedRead(options, () => this.readFallbackIndexOnce(subjectDigest, options));
+    if (second.state.kind === 'invalid' && second.state.digest !== first.state.digest) {
+      throw new NfdError(
+        'OCI_PROTOCOL',
+        `the referrers fallback tag ${fallbackTag(subjectDigest)} in ${this.name} read differently twice (${first.state.digest}, then ${second.state.digest}), neither a valid index`,
+        { hint: 'the content is corrupted on the way (a proxy?) or changing; try again' },
+      );
+    }
+    return second.state;
+  }
+
+  private async readFallbackIndexOnce(
+    subjectDigest: string,
+    options?: OperationOptions,
+  ): Promise<{ state: FallbackIndexState; served: boolean }> {
     const tag = fallbackTag(subjectDigest);
     const res = await this.send(
       {
@@ -510,17 +579,21 @@ export class RegistryTarget implements Target {
       },
       options,
     );
-    if (res.status === 404) return { kind: 'absent' };
-    const state = checkFallbackIndex(res.body, res.headers['content-type'], subjectDigest);
+    if (res.status === 404) return { state: { kind: 'absent' }, served: false };
     const served = res.headers['docker-content-digest'];
-    if (state.kind === 'valid' && served !== undefined && served !== state.descriptor.digest) {
-      return {
-        kind: 'invalid',
-        digest: state.descriptor.digest,
-        reason: `Docker-Content-Digest ${served} does not match the content`,
-      };
+    const algorithm = served === undefined ? undefined : parseDigest(served)?.algorithm;
+    if (served !== undefined && algorithm !== undefined) {
+      const computed = digestOf(res.body, algorithm);
+      if (computed !== served) {
+        throw new ContentMismatchError(
+          `digest mismatch for the referrers fallback tag ${tag} from ${res.url}: Docker-Content-Digest ${served}, content hashes to ${computed}`,
+        );
+      }
     }
-    return state;
+    return {
+      state: checkFallbackIndex(res.body, res.headers['content-type'], subjectDigest),
+      served: algorithm !== undefined,
+    };
   }
 
   private async withTagLock<T>(tag: string, fn: () => Promise<T>): Promise<T> {
