@@ -28,6 +28,9 @@ export interface CliHost {
   homeDir: string;
   /** Relative paths in arguments resolve against this directory. */
   cwd: string;
-  /** Aborted on Ctrl-C: network work stops, nothing is left half-written, the exit status is 130. */
+  /**
+   * Aborted on SIGINT (Ctrl-C) or SIGTERM: network work stops, what an interrupted write left is
+   * named, the exit status is 130 (143 when the reason has `exitCode: 143`).
+   */
   signal?: AbortSignal;
 }

@@ -1,20 +1,31 @@
 import { writeSync } from 'node:fs';
 import type { CliHost, OutputStream } from './host.ts';
-import { runCli } from './program.ts';
+import { EXIT_INTERRUPTED, EXIT_TERMINATED, runCli } from './program.ts';
+
+/** How long an interrupted command may take to stop its requests and report what it left. */
+const INTERRUPT_GRACE_MS = 5000;
 
 /** What distinguishes one app from the other. */
 export type AppIdentity = Pick<CliHost, 'displayName' | 'version' | 'kube'>;
 
 /** Runs the command tree on this process's argv and streams; the apps' whole job. */
 export async function runProcess(app: AppIdentity): Promise<number> {
-  // The first Ctrl-C cancels in-flight work cleanly; a second one kills the process as usual.
-  // Armed when a command first takes the signal (registry and cluster work): a command that never
-  // does has nothing to clean up, and an AbortController costs a module load on every cold start.
+  // SIGINT (Ctrl-C) and SIGTERM end every command with 130 or 143. A command that took the abort
+  // signal (registry and cluster work; an AbortController costs a module load, so it is made on
+  // first use) is cancelled cleanly and says what an interrupted write left behind; it has
+  // INTERRUPT_GRACE_MS for that. Any other command has nothing to clean up and exits at once.
+  // A second signal kills the process as usual.
   let interrupt: AbortController | undefined;
-  const onSigint = (): void => {
-    process.off('SIGINT', onSigint);
-    interrupt?.abort(new Error('interrupted'));
+  const onSignal = (signal: NodeJS.Signals): void => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    const code = signal === 'SIGTERM' ? EXIT_TERMINATED : EXIT_INTERRUPTED;
+    if (interrupt === undefined) process.exit(code);
+    interrupt.abort(Object.assign(new Error('interrupted'), { exitCode: code }));
+    setTimeout(() => process.exit(code), INTERRUPT_GRACE_MS).unref();
   };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     return await runCli(
       {
@@ -33,17 +44,15 @@ export async function runProcess(app: AppIdentity): Promise<number> {
         },
         cwd: process.cwd(),
         get signal() {
-          if (interrupt === undefined) {
-            interrupt = new AbortController();
-            process.on('SIGINT', onSigint);
-          }
+          interrupt ??= new AbortController();
           return interrupt.signal;
         },
       },
       process.argv.slice(2),
     );
   } finally {
-    process.off('SIGINT', onSigint);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }
 

@@ -12,6 +12,8 @@ export const EXIT_NO = 1;
 export const EXIT_ERROR = 2;
 /** Ctrl-C, the shell convention (128 + SIGINT). */
 export const EXIT_INTERRUPTED = 130;
+/** SIGTERM (128 + 15). */
+export const EXIT_TERMINATED = 143;
 
 /** Help is wrapped to the terminal, or to this width when not on one (stable in files and tests). */
 const HELP_WIDTH = 100;
@@ -244,8 +246,13 @@ export async function runCli(host: CliHost, args: readonly string[]): Promise<nu
     return ctx.exitCode;
   } catch (error) {
     if (host.signal?.aborted === true) {
-      createLogger(host, { debug }).error('interrupted');
-      return EXIT_INTERRUPTED;
+      // What an interrupted write left behind (and how to clean it) is worth the line.
+      const logger = createLogger(host, { debug });
+      if (error instanceof NfdError && /^interrupted\b/.test(error.message))
+        logger.error(error.message, error.hint);
+      else logger.error('interrupted');
+      const code = (host.signal.reason as { exitCode?: unknown } | undefined)?.exitCode;
+      return code === EXIT_TERMINATED ? EXIT_TERMINATED : EXIT_INTERRUPTED;
     }
     return reportError(error, host, debug);
   }

@@ -396,4 +396,82 @@ describe('failures', () => {
     expect(err.message).toMatch(/was pushed to registry\.test\/test\/img/);
     expect(err.hint).toMatch(/nfd compat remove-spec --image registry\.test\/test\/img:v1 --digest sha256:/);
   });
+  it('a manifest push whose answer is lost: names the stored artifact and how to remove it', async () => {
+    const { reg, target } = setup();
+    reg.afterRequest = (req) => {
+      if (req.method === 'PUT' && /manifests\/sha256:/.test(req.url))
+        throw new NfdError('OCI_PROTOCOL', 'connection reset');
+    };
+    const err = (await attachSpec(target, { image: 'v1', specBytes: spec(3) }).catch(
+      (e: unknown) => e,
+    )) as NfdError;
+    expect(err.message).toMatch(
+      /^pushing the compatibility artifact (sha256:\w+) to registry\.test\/test\/img failed: connection reset; the registry stored it nonetheless/,
+    );
+    const digest = /artifact (sha256:\w+)/.exec(err.message)?.[1] ?? '';
+    expect(reg.repo(REPO).manifests.has(digest)).toBe(true);
+    expect(err.hint).toContain(
+      `remove it with: nfd compat remove-spec --image registry.test/test/img:v1 --digest ${digest}`,
+    );
+    reg.afterRequest = undefined;
+    // The command the hint names does remove it.
+    expect(await removeSpecs(target, { image: 'v1', digests: [digest] })).toEqual([digest]);
+    expect(reg.repo(REPO).manifests.has(digest)).toBe(false);
+  });
+
+  it('a manifest push that stored nothing says so', async () => {
+    const { reg, target } = setup();
+    reg.beforeRequest = (req) => {
+      if (req.method === 'PUT' && /manifests\/sha256:/.test(req.url))
+        throw new NfdError('OCI_PROTOCOL', 'refused');
+    };
+    const err = (await attachSpec(target, { image: 'v1', specBytes: spec(4) }).catch(
+      (e: unknown) => e,
+    )) as NfdError;
+    expect(err.message).toMatch(
+      /^pushing the compatibility artifact sha256:\w+ to registry\.test\/test\/img failed: refused \(uploaded blobs /,
+    );
+    expect(err.hint).toBeUndefined();
+  });
+
+  it('a removal that fails after unlisting names what is left, re-read, and the command that finishes it', async () => {
+    const { reg, target } = setup();
+    const a = await attachSpec(target, { image: 'v1', specBytes: spec(5) });
+    const b = await attachSpec(target, { image: 'v1', specBytes: spec(6) });
+    reg.beforeRequest = (req) => {
+      if (req.method === 'DELETE' && req.url.endsWith(b.artifactDigest))
+        throw new NfdError('OCI_PROTOCOL', 'DELETE failed');
+    };
+    const err = (await removeSpecs(target, {
+      image: 'v1',
+      digests: [a.artifactDigest, b.artifactDigest],
+    }).catch((e: unknown) => e)) as NfdError;
+    expect(err.message).toBe(
+      `DELETE failed; removed: ${a.artifactDigest}; not removed: ${b.artifactDigest} (no longer listed as a referrer, but still stored)`,
+    );
+    expect(err.hint).toBe(
+      `finish with: nfd compat remove-spec --image registry.test/test/img:v1 --digest ${b.artifactDigest}`,
+    );
+    reg.beforeRequest = undefined;
+    expect(await removeSpecs(target, { image: 'v1', digests: [b.artifactDigest] })).toEqual([
+      b.artifactDigest,
+    ]);
+    expect((await listSpecs(target, { image: 'v1' })).artifacts).toEqual([]);
+  });
+
+  it('a DELETE whose answer was lost (sent again: 404) counts as removed', async () => {
+    const { reg, target } = setup();
+    const a = await attachSpec(target, { image: 'v1', specBytes: spec(7) });
+    let lost = true;
+    reg.afterRequest = (req) => {
+      if (lost && req.method === 'DELETE' && req.url.endsWith(a.artifactDigest)) {
+        lost = false;
+        reg.repo(REPO).manifests.delete(a.artifactDigest);
+        throw new NfdError('OCI_NOT_FOUND', 'gone');
+      }
+    };
+    expect(await removeSpecs(target, { image: 'v1', digests: [a.artifactDigest] })).toEqual([
+      a.artifactDigest,
+    ]);
+  });
 });

@@ -1,7 +1,13 @@
 // attach-spec: upload config + spec, push the artifact manifest by digest, make it discoverable.
 import { NfdError, OCI_EMPTY_CONFIG } from '@nfd/spec';
+import { formatPlatform } from '../platform.ts';
 import type { Descriptor, Platform } from '../registry/oci.ts';
-import type { OperationOptions, ReferrerIndexUpdate, Target } from '../registry/target.ts';
+import type {
+  OperationOptions,
+  PushManifestResult,
+  ReferrerIndexUpdate,
+  Target,
+} from '../registry/target.ts';
 import { buildSpecManifest } from './manifest.ts';
 import { resolveSubject, type SpecSubject } from './subject.ts';
 
@@ -66,7 +72,8 @@ export async function attachSpec(target: Target, options: AttachSpecOptions): Pr
     if (pushed.length === 0) throw e;
     throw rewrap(
       e,
-      `uploading the spec to ${target.name} failed: ${message(e)} (uploaded blobs ${pushed.join(', ')} are unreferenced; registry garbage collection removes them)`,
+      options.signal,
+      `uploading the spec to ${target.name} failed: ${message(e)}${unreferenced(pushed)}`,
     );
   }
 
@@ -75,26 +82,64 @@ export async function attachSpec(target: Target, options: AttachSpecOptions): Pr
     digest: built.descriptor.digest,
     size: built.descriptor.size,
   };
-  const push = await target.pushManifest(artifactDescriptor, built.bytes, options);
+  const image = target.displayReference(options.image);
+  const removal = `nfd compat remove-spec --image ${image}${options.platform === undefined ? '' : ` --platform ${formatPlatform(options.platform)}`} --digest ${built.descriptor.digest}`;
+  let push: PushManifestResult;
+  try {
+    push = await target.pushManifest(artifactDescriptor, built.bytes, options);
+  } catch (e) {
+    if (e instanceof NfdError && e.code === 'USAGE') throw e;
+    // The answer may be what failed, not the write: look whether the manifest is there.
+    const stored = await isStored(target, built.descriptor.digest, options.signal);
+    const text = `pushing the compatibility artifact ${built.descriptor.digest} to ${target.name} failed: ${message(e)}`;
+    if (stored === false) throw rewrap(e, options.signal, `${text}${unreferenced(pushed)}`);
+    throw rewrap(
+      e,
+      options.signal,
+      `${text}; ${stored === true ? 'the registry stored it nonetheless' : 'it may have been stored'}${unreferenced(pushed)}`,
+      `run the attach again, or remove it with: ${removal}`,
+    );
+  }
   pushed.push(built.descriptor.digest);
 
   let referrers: ReferrerIndexUpdate;
   try {
     referrers = await target.addReferrer(subject.descriptor, built.descriptor, push, options);
   } catch (e) {
-    const image = target.displayReference(options.image);
     throw rewrap(
       e,
+      options.signal,
       `the compatibility artifact ${built.descriptor.digest} was pushed to ${target.name}, attached to ${subject.descriptor.digest}, but updating the referrers fallback index failed: ${message(e)}`,
-      `retry the attach, or remove the artifact with: nfd compat remove-spec --image ${image} --digest ${built.descriptor.digest}`,
+      `run the attach again, or remove the artifact with: ${removal}`,
     );
   }
   if (referrers.index && !referrers.alreadyListed) pushed.push(referrers.index.digest);
   return { artifactDigest: built.descriptor.digest, artifact: built.descriptor, subject, pushed, referrers };
 }
 
-function rewrap(e: unknown, text: string, hint?: string): NfdError {
-  if (e instanceof DOMException && e.name === 'AbortError') {
+/** Whether a manifest is in the target: true, false, or undefined when that cannot be told. */
+async function isStored(
+  target: Target,
+  digest: string,
+  signal: AbortSignal | undefined,
+): Promise<boolean | undefined> {
+  if (signal?.aborted === true) return undefined;
+  try {
+    await target.resolve(digest, signal === undefined ? {} : { signal });
+    return true;
+  } catch (e) {
+    return e instanceof NfdError && e.code === 'OCI_NOT_FOUND' ? false : undefined;
+  }
+}
+
+function unreferenced(blobs: readonly string[]): string {
+  return blobs.length === 0
+    ? ''
+    : ` (uploaded blobs ${blobs.join(', ')} are unreferenced; registry garbage collection removes them)`;
+}
+
+function rewrap(e: unknown, signal: AbortSignal | undefined, text: string, hint?: string): NfdError {
+  if (signal?.aborted === true || (e instanceof DOMException && e.name === 'AbortError')) {
     return new NfdError('OCI_PROTOCOL', `interrupted: ${text}`, { cause: e, ...(hint ? { hint } : {}) });
   }
   const code = e instanceof NfdError ? e.code : 'OCI_PROTOCOL';

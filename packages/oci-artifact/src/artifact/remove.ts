@@ -1,6 +1,7 @@
 // remove-spec: unlist and delete compatibility artifacts (oci.md §5 "Remove").
 import { ARTIFACT_TYPE, NfdError } from '@nfd/spec';
 import { assertDigest } from '../digest.ts';
+import { formatPlatform } from '../platform.ts';
 import { type Descriptor, isIndexMediaType, type Platform, parseImageManifest } from '../registry/oci.ts';
 import type { OperationOptions, Target } from '../registry/target.ts';
 import { fetchIndex, resolveSubject } from './subject.ts';
@@ -95,17 +96,81 @@ export async function removeSpecs(target: Target, options: RemoveSpecsOptions): 
   }
 
   const removed: string[] = [];
+  const deleted = new Set<string>();
+  const tracking: OperationOptions = {
+    ...options,
+    onProgress: (event) => {
+      if (event.type === 'manifest-deleted') deleted.add(event.digest);
+      options.onProgress?.(event);
+    },
+  };
   for (const { subject: s, artifacts } of groups.values()) {
     try {
-      await target.removeReferrers(s, artifacts, options);
+      await target.removeReferrers(s, artifacts, tracking);
     } catch (e) {
-      if (removed.length === 0 || !(e instanceof NfdError)) throw e;
-      throw new NfdError(e.code, `${e.message} (already removed: ${removed.join(', ')})`, {
-        cause: e,
-        ...(e.hint ? { hint: e.hint } : {}),
-      });
+      const remaining = [...groups.values()].flatMap((g) =>
+        g.artifacts.filter((a) => !deleted.has(a.digest)).map((a) => ({ subject: g.subject, artifact: a })),
+      );
+      throw await partialRemoval(
+        target,
+        options,
+        e,
+        [...removed, ...artifacts.map((a) => a.digest).filter((d) => deleted.has(d))],
+        remaining,
+      );
     }
     removed.push(...artifacts.map((a) => a.digest));
   }
   return removed;
+}
+
+/**
+ * A removal that failed part-way: says what was removed, what is left (re-reading whether each
+ * leftover is still listed as a referrer, or only stored), and the command that finishes the job.
+ */
+async function partialRemoval(
+  target: Target,
+  options: RemoveSpecsOptions,
+  cause: unknown,
+  removed: readonly string[],
+  remaining: readonly { subject: Descriptor; artifact: Descriptor }[],
+): Promise<unknown> {
+  const signal = options.signal;
+  const interrupted = signal?.aborted === true;
+  if (!(cause instanceof NfdError) && !interrupted) return cause;
+  if (cause instanceof NfdError && cause.code === 'USAGE') return cause;
+  if (removed.length === 0 && remaining.length === 0) return cause;
+  const states: string[] = [];
+  for (const { subject, artifact } of remaining) {
+    let state = 'state unknown';
+    if (!interrupted) {
+      try {
+        const listing = await target.listReferrers(subject, {
+          ...(signal ? { signal } : {}),
+          artifactType: ARTIFACT_TYPE,
+        });
+        state = listing.descriptors.some((d) => d.digest === artifact.digest)
+          ? 'still attached'
+          : 'no longer listed as a referrer, but still stored';
+      } catch {
+        // The registry is failing: say what is known.
+      }
+    }
+    states.push(`${artifact.digest} (${state})`);
+  }
+  const parts = [interrupted ? 'interrupted' : (cause as NfdError).message];
+  if (removed.length > 0) parts.push(`removed: ${removed.join(', ')}`);
+  if (states.length > 0) parts.push(`not removed: ${states.join(', ')}`);
+  const image = target.displayReference(options.image);
+  const platform = options.platform === undefined ? '' : ` --platform ${formatPlatform(options.platform)}`;
+  const finish =
+    remaining.length === 0
+      ? undefined
+      : `finish with: nfd compat remove-spec --image ${image}${platform} ${remaining.map((r) => `--digest ${r.artifact.digest}`).join(' ')}`;
+  const known = cause instanceof NfdError ? cause : undefined;
+  const hint = [finish, known?.hint].filter((h) => h !== undefined && h !== '').join('; ');
+  return new NfdError(known?.code ?? 'OCI_PROTOCOL', parts.join('; '), {
+    cause,
+    ...(hint === '' ? {} : { hint }),
+  });
 }

@@ -66,6 +66,8 @@ export class FakeRegistry implements RegistryTransport {
   readonly log: LoggedRequest[] = [];
   /** Called before each request is served; may throw to simulate failures. */
   beforeRequest: ((req: RegistryRequest) => void) | undefined;
+  /** Runs after the request changed the store: throwing here is an answer lost on the way back. */
+  afterRequest: ((req: RegistryRequest) => void) | undefined;
 
   constructor(options: FakeRegistryOptions = {}) {
     this.options = options;
@@ -102,6 +104,7 @@ export class FakeRegistry implements RegistryTransport {
     this.beforeRequest?.(req);
     const url = new URL(req.url);
     const res = this.serve(req, url);
+    this.afterRequest?.(req);
     this.log.push({ method: req.method, path: `${url.pathname}${url.search}`, status: res.status });
     const expected = req.expectedStatus;
     const ok = expected ? expected.includes(res.status) : res.status >= 200 && res.status < 300;

@@ -265,7 +265,10 @@ export class RegistryTarget implements Target {
     return res.body;
   }
 
-  async fetchBlob(descriptor: Descriptor, options?: OperationOptions & { maxBytes?: number }): Promise<Uint8Array> {
+  async fetchBlob(
+    descriptor: Descriptor,
+    options?: OperationOptions & { maxBytes?: number },
+  ): Promise<Uint8Array> {
     checkDeclaredSize(descriptor, options?.maxBytes ?? this.maxManifestBytes, 'blob');
     return this.verifiedRead(options, () => this.fetchBlobOnce(descriptor, options));
   }
@@ -854,7 +857,14 @@ export class RegistryTarget implements Target {
       }
     }
     for (const digest of digests) {
-      await this.deleteManifest(digest, options);
+      try {
+        await this.deleteManifest(digest, options);
+      } catch (e) {
+        // It existed when the removal began: gone now means deleted (by a DELETE whose answer
+        // was lost and that the transport sent again, or by someone else).
+        if (!(e instanceof NfdError) || e.code !== 'OCI_NOT_FOUND') throw e;
+        options?.onProgress?.({ type: 'manifest-deleted', digest });
+      }
     }
   }
 }
