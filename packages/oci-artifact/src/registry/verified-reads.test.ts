@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { attachSpec } from '../artifact/attach.ts';
 import { fetchSpec, listSpecs, SpecNotFoundError } from '../artifact/discover.ts';
 import { FALLBACK_TAG, seedImage } from '../artifact/golden.testutil.ts';
+import { removeSpecs } from '../artifact/remove.ts';
 import type { RegistryRequest, RegistryResponse, RegistryTransport } from '../transport/types.ts';
 import { FakeRegistry, type FakeRegistryOptions } from './fake-registry.testutil.ts';
 import { RegistryTarget } from './registry-target.ts';
@@ -75,6 +76,26 @@ describe('a corrupted fallback index (tag schema)', () => {
     expect(listed.artifacts.map((a) => a.digest)).toEqual([attached.artifactDigest]);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/^digest mismatch for the referrers fallback tag .*; fetching it again$/);
+  });
+});
+
+describe('a removal that meets a corrupted fallback index', () => {
+  it('fails before deleting anything, instead of deleting the manifest and leaving it listed', async () => {
+    const { reg, target, faults } = corrupting();
+    const attached = await attachSpec(target, { image: 'v1', specBytes: spec });
+    faults.match = isFallbackTag;
+    faults.times = 10;
+    const error = await removeSpecs(target, { image: 'v1', digests: [attached.artifactDigest] }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ code: 'OCI_PROTOCOL' });
+    expect((error as Error).message).toMatch(/digest mismatch for the referrers fallback tag/);
+    // Still listed and still stored: the registry is as it was.
+    expect(reg.repo(REPO).manifests.has(attached.artifactDigest)).toBe(true);
+    faults.times = 0;
+    expect((await listSpecs(target, { image: 'v1' })).artifacts.map((a) => a.digest)).toEqual([
+      attached.artifactDigest,
+    ]);
   });
 });
 
