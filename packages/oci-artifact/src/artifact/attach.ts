@@ -40,7 +40,11 @@ function message(e: unknown): string {
 
 /** Attaches a compatibility spec to `image`; idempotent for identical input (same created time). */
 export async function attachSpec(target: Target, options: AttachSpecOptions): Promise<AttachSpecResult> {
-  const subject = await resolveSubject(target, options.image, options.platform, options);
+  // The subject descriptor is written into the artifact: its size comes from the content, not a header.
+  const subject = await resolveSubject(target, options.image, options.platform, {
+    ...options,
+    content: true,
+  });
   const built = buildSpecManifest({
     specBytes: options.specBytes,
     subject: subject.descriptor,

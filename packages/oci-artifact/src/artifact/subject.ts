@@ -77,7 +77,7 @@ export async function resolveSubject(
   target: Target,
   image: string,
   platform: Platform | undefined,
-  options?: OperationOptions,
+  options?: OperationOptions & { content?: boolean },
 ): Promise<SpecSubject> {
   const resolved = await target.resolve(image, options);
   const imageDescriptor: Descriptor = {

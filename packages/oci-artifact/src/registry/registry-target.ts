@@ -148,13 +148,17 @@ export class RegistryTarget implements Target {
     }
   }
 
-  async resolve(reference: string, options?: OperationOptions): Promise<Descriptor> {
+  async resolve(reference: string, options?: OperationOptions & { content?: boolean }): Promise<Descriptor> {
     return this.verifiedRead(options, () => this.resolveOnce(reference, options));
   }
 
-  private async resolveOnce(reference: string, options?: OperationOptions): Promise<Descriptor> {
+  private async resolveOnce(
+    reference: string,
+    options?: OperationOptions & { content?: boolean },
+  ): Promise<Descriptor> {
     const isDigest = parseDigest(reference) !== undefined;
     const url = this.url(`manifests/${reference}`);
+    if (options?.content === true) return this.resolveByGet(reference, url, isDigest, options);
     const head = await this.send(
       {
         method: 'HEAD',
@@ -191,6 +195,15 @@ export class RegistryTarget implements Target {
     }
     this.rejectSchema1(headType, reference);
     // No usable digest/type/size from HEAD: GET and hash the body (oci.md §3).
+    return this.resolveByGet(reference, url, isDigest, options);
+  }
+
+  private async resolveByGet(
+    reference: string,
+    url: string,
+    isDigest: boolean,
+    options: OperationOptions | undefined,
+  ): Promise<Descriptor> {
     const get = await this.send(
       {
         method: 'GET',
@@ -324,17 +337,30 @@ export class RegistryTarget implements Target {
     );
     if (post.status === 201) return 'pushed'; // nothing was sent; a registry that "completes" an empty POST is odd but done
     const putUrl = this.uploadUrl(post, postUrl, descriptor.digest);
-    const put = await this.send(
-      {
-        method: 'PUT',
-        url: putUrl,
-        actions: ['pull', 'push'],
-        headers: { 'content-type': 'application/octet-stream' },
-        body: bytes,
-        expectedStatus: [201],
-      },
-      options,
-    );
+    let put: RegistryResponse;
+    try {
+      put = await this.send(
+        {
+          method: 'PUT',
+          url: putUrl,
+          actions: ['pull', 'push'],
+          headers: { 'content-type': 'application/octet-stream' },
+          body: bytes,
+          expectedStatus: [201],
+        },
+        options,
+      );
+    } catch (e) {
+      // The answer may be what was lost (a resend then meets a closed upload session: 404,
+      // BLOB_UPLOAD_UNKNOWN): if the blob is there, the upload happened.
+      if (
+        options?.signal?.aborted === true ||
+        !(e instanceof NfdError) ||
+        !(await this.hasBlob(descriptor, options))
+      )
+        throw e;
+      return 'pushed';
+    }
     const served = put.headers['docker-content-digest'];
     if (served !== undefined && served !== descriptor.digest) {
       throw new NfdError(
@@ -343,6 +369,24 @@ export class RegistryTarget implements Target {
       );
     }
     return 'pushed';
+  }
+
+  /** Whether the blob is in the repository; false when that cannot be told either. */
+  private async hasBlob(descriptor: Descriptor, options: OperationOptions | undefined): Promise<boolean> {
+    try {
+      const head = await this.send(
+        {
+          method: 'HEAD',
+          url: this.url(`blobs/${descriptor.digest}`),
+          actions: ['pull', 'push'],
+          expectedStatus: [200, 404],
+        },
+        options,
+      );
+      return head.status === 200;
+    } catch {
+      return false;
+    }
   }
 
   /** `Location` of an upload, resolved against the request, same origin only, with `digest=` appended. */
@@ -429,7 +473,7 @@ export class RegistryTarget implements Target {
     options?: OperationOptions & { artifactType?: string },
   ): Promise<ReferrersListing> {
     if (this.apiSupported !== false) {
-      const viaApi = await this.listViaApi(subject.digest, options);
+      const viaApi = await this.listViaApiAgreed(subject.digest, options);
       if (viaApi !== undefined) return { descriptors: viaApi, source: 'api' };
       if (this.referrersMode === 'api') {
         throw new NfdError(
@@ -453,6 +497,33 @@ export class RegistryTarget implements Target {
       descriptors: dedupeDescriptors(filterByArtifactType(list, options?.artifactType)),
       source: 'tag',
     };
+  }
+
+  /**
+   * The referrers API's answer is not content-addressed, so nothing in it can be verified: it is
+   * read twice and must read the same (a third read settles a difference; three different answers
+   * are an error). A corrupted byte could otherwise hide a spec (a changed artifactType), or pick
+   * the wrong one as newest (a changed created time).
+   */
+  private async listViaApiAgreed(
+    subjectDigest: string,
+    options: (OperationOptions & { artifactType?: string }) | undefined,
+  ): Promise<Descriptor[] | undefined> {
+    const first = await this.listViaApi(subjectDigest, options);
+    if (first === undefined) return undefined;
+    const reads = [first];
+    for (let read = 2; read <= 3; read++) {
+      const next = await this.listViaApi(subjectDigest, options);
+      if (next === undefined) break;
+      const text = JSON.stringify(next);
+      if (reads.some((earlier) => JSON.stringify(earlier) === text)) return next;
+      reads.push(next);
+    }
+    throw new NfdError(
+      'OCI_PROTOCOL',
+      `${this.registry} answered the referrers of ${subjectDigest} differently each time (${reads.length} reads)`,
+      { hint: 'the answers are corrupted on the way (a proxy?) or the referrers are changing; try again' },
+    );
   }
 
   /** Pages through `GET /referrers/<digest>`; undefined when the registry has no such API. */

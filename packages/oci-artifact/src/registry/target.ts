@@ -53,8 +53,12 @@ export interface Target {
   readonly name: string;
   /** A reference to `tagOrDigest` in this target as a user would type it (for hints). */
   displayReference(tagOrDigest: string): string;
-  /** Tag or digest → descriptor (mediaType, digest, size), verified. */
-  resolve(reference: string, options?: OperationOptions): Promise<Descriptor>;
+  /**
+   * Tag or digest → descriptor (mediaType, digest, size), verified. A registry answers from HEAD
+   * when it can; `content: true` reads and hashes the manifest instead (for a descriptor that is
+   * written into another manifest, whose size must be the content's, not a header's).
+   */
+  resolve(reference: string, options?: OperationOptions & { content?: boolean }): Promise<Descriptor>;
   /** Raw bytes of a manifest or index, verified against the descriptor (4 MiB cap). */
   fetchManifest(descriptor: Descriptor, options?: OperationOptions): Promise<Uint8Array>;
   /** Raw bytes of a blob, verified; `maxBytes` caps the declared size. */

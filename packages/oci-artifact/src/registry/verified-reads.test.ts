@@ -140,6 +140,49 @@ describe('corrupted manifests and blobs', () => {
 });
 
 describe('a corrupted referrers API page', () => {
+  it('is read twice: a changed created time cannot make an older spec the newest', async () => {
+    const { target } = corrupting({ referrersApi: true });
+    await attachSpec(target, { image: 'v1', specBytes: spec, created: '2025-01-01T00:00:00Z' });
+    const newer = new TextEncoder().encode('version: v1alpha1\ncompatibilities: [] # newer\n');
+    const newest = await attachSpec(target, {
+      image: 'v1',
+      specBytes: newer,
+      created: '2025-02-01T00:00:00Z',
+    });
+    // Flip the newest's created year 2025 → 1025 in one answer (still valid JSON).
+    let flipped = false;
+    const inner = (target as unknown as { transport: RegistryTransport }).transport;
+    const request = inner.request.bind(inner);
+    inner.request = async (req) => {
+      const response = await request(req);
+      if (flipped || !req.url.includes('/referrers/')) return response;
+      const text = new TextDecoder().decode(response.body);
+      if (!text.includes('2025-02-01')) return response;
+      flipped = true;
+      return { ...response, body: new TextEncoder().encode(text.replace('2025-02-01', '1025-02-01')) };
+    };
+    const fetched = await fetchSpec(target, { image: 'v1' });
+    expect(flipped).toBe(true);
+    expect(fetched.artifactDigest).toBe(newest.artifactDigest);
+  });
+
+  it('answers that never agree are an error', async () => {
+    const { target } = corrupting({ referrersApi: true });
+    await attachSpec(target, { image: 'v1', specBytes: spec });
+    let n = 0;
+    const inner = (target as unknown as { transport: RegistryTransport }).transport;
+    const request = inner.request.bind(inner);
+    inner.request = async (req) => {
+      const response = await request(req);
+      if (!req.url.includes('/referrers/')) return response;
+      const text = new TextDecoder()
+        .decode(response.body)
+        .replace(/"annotations":\{/, `"annotations":{"n":"${n++}",`);
+      return { ...response, body: new TextEncoder().encode(text) };
+    };
+    await expect(listSpecs(target, { image: 'v1' })).rejects.toThrow(/differently each time \(3 reads\)/);
+  });
+
   it('is asked for once more', async () => {
     const { target, faults } = corrupting({ referrersApi: true });
     const attached = await attachSpec(target, { image: 'v1', specBytes: spec });
