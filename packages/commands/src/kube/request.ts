@@ -49,6 +49,12 @@ export class KubeApiError extends NfdError {
   }
 }
 
+/**
+ * The most one answer may hold: a list page of 500 objects at etcd's 1.5 MiB object limit is
+ * 750 MiB in theory; in practice pages are a few MiB. Anything beyond this is not an API server.
+ */
+const MAX_RESPONSE_BYTES = 512 * 1024 * 1024;
+
 export interface Requester {
   request<T>(request: KubeRequest): Promise<T>;
 }
@@ -173,6 +179,12 @@ function networkError(loaded: LoadedKubeConfig, target: RequestTarget, cause: un
   );
 }
 
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0
+    ? `${bytes / 1024 / 1024} MiB`
+    : `${bytes} bytes`;
+}
+
 /** `30000` → `30s`, `90000` → `1m30s`, `1500` → `1.5s`: a duration as a user types it. */
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${ms}ms`;
@@ -204,13 +216,15 @@ export interface RequesterOptions {
   userAgent: string;
   /** The longest wait for a connection, the response headers, or the next piece of the body; 0 = none. */
   timeoutMs: number;
+  /** The most one answer may hold (default 512 MiB). */
+  maxResponseBytes?: number;
 }
 
 /** Makes requests against the loaded configuration's API server. */
 export function createRequester(
   loaded: LoadedKubeConfig,
   transport: KubeTransport,
-  { signal, userAgent, timeoutMs }: RequesterOptions,
+  { signal, userAgent, timeoutMs, maxResponseBytes = MAX_RESPONSE_BYTES }: RequesterOptions,
 ): Requester {
   const send = async (request: KubeRequest, retry = true): Promise<{ statusCode: number; text: string }> => {
     const url = new URL(loaded.server + request.path);
@@ -241,13 +255,29 @@ export function createRequester(
     let reused = false;
     let answered = false;
     let connected = false;
-    let timedOut: NfdError | undefined;
+    /** The error a local limit (deadline, size) ended the exchange with. */
+    let endedBy: NfdError | undefined;
     try {
       return await new Promise((resolvePromise, reject) => {
         const req = call(url, options, (res) => {
           answered = true;
           const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          let received = 0;
+          res.on('data', (chunk: Buffer) => {
+            received += chunk.length;
+            if (received > maxResponseBytes) {
+              endedBy = new NfdError(
+                'KUBE_API',
+                `the API server at ${loaded.server} sent more than ${formatBytes(maxResponseBytes)} for ${describeTarget(request.target)}`,
+                {
+                  hint: 'a list page that large is not an API server answer; check the server of the context',
+                },
+              );
+              req.destroy(endedBy);
+              return;
+            }
+            chunks.push(chunk);
+          });
           res.on('end', () =>
             resolvePromise({
               statusCode: res.statusCode ?? 0,
@@ -265,8 +295,8 @@ export function createRequester(
               : req.socket === null || req.socket.connecting || !connected
                 ? 'no connection in'
                 : 'no response headers for';
-            timedOut = timeoutError(loaded, request.target, phase, timeoutMs);
-            req.destroy(timedOut);
+            endedBy = timeoutError(loaded, request.target, phase, timeoutMs);
+            req.destroy(endedBy);
           });
         }
         req.on('socket', (socket) => {
@@ -278,7 +308,7 @@ export function createRequester(
         req.end(body);
       });
     } catch (cause) {
-      if (timedOut !== undefined) throw timedOut;
+      if (endedBy !== undefined) throw endedBy;
       if (signal?.aborted === true || cause instanceof NfdError) throw cause;
       // A kept-alive connection the server closed meanwhile: the request never reached it; try
       // once more on a new connection, as Go's transport does.
