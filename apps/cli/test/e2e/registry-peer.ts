@@ -3,10 +3,10 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findPeer } from '../../../../test/support/peers.ts';
+import { freePort } from '../../../../test/support/processes.ts';
 
 export interface StartedRegistry {
   /** `127.0.0.1:PORT`. */
@@ -16,20 +16,6 @@ export interface StartedRegistry {
   /** Pushes a tiny single-layer image to repository:tag; returns its manifest digest. */
   pushImage(repository: string, tag: string): Promise<string>;
   stop(): void;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === 'object' && address !== null
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
 }
 
 export const sha256 = (bytes: Uint8Array | string): string =>

@@ -8,11 +8,11 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { findPeer, missingPeer } from '../../../../test/support/peers.ts';
+import { freePort, stopProcess, tailFile } from '../../../../test/support/processes.ts';
 import type { RegistryKind } from './schedules.ts';
 
 export interface Registry {
@@ -66,7 +66,7 @@ export class Registries {
 
   async stop(): Promise<void> {
     process.off('exit', this.#killNow);
-    await Promise.all(this.#children.splice(0).map(stopChild));
+    await Promise.all(this.#children.splice(0).map(stopProcess));
     if (this.#dir !== '') rmSync(this.#dir, { recursive: true, force: true });
     this.#dir = '';
   }
@@ -128,7 +128,7 @@ export class Registries {
       else if (child.exitCode !== null) break;
       else await sleep(50);
     }
-    if (port === 0) throw new Error(`docker-registry (${kind}) did not start: ${tail(logFile)}`);
+    if (port === 0) throw new Error(`docker-registry (${kind}) did not start: ${tailFile(logFile)}`);
     const registry: Registry = {
       kind,
       host: `127.0.0.1:${port}`,
@@ -182,7 +182,7 @@ export class Registries {
         };
       } catch (error) {
         lastError = error;
-        await stopChild(child);
+        await stopProcess(child);
       }
     }
     throw lastError;
@@ -204,36 +204,5 @@ async function waitReady(url: string, logFile: string, child?: ChildProcess): Pr
     }
     await sleep(100);
   }
-  throw new Error(`${url}/v2/ not ready (${last}); log:\n${tail(logFile)}`);
-}
-
-function tail(file: string): string {
-  try {
-    return readFileSync(file, 'utf8').split('\n').slice(-5).join('\n');
-  } catch {
-    return '(no log)';
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timedOut = await Promise.race([exited.then(() => false), sleep(3000).then(() => true)]);
-  if (timedOut) {
-    child.kill('SIGKILL');
-    await Promise.race([exited, sleep(2000)]);
-  }
+  throw new Error(`${url}/v2/ not ready (${last}); log:\n${tailFile(logFile)}`);
 }

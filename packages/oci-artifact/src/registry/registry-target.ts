@@ -320,16 +320,7 @@ export class RegistryTarget implements Target {
     options?: OperationOptions,
   ): Promise<'exists' | 'pushed'> {
     verifyContent(descriptor, bytes, 'the content to upload');
-    const head = await this.send(
-      {
-        method: 'HEAD',
-        url: this.url(`blobs/${descriptor.digest}`),
-        actions: ['pull', 'push'],
-        expectedStatus: [200, 404],
-      },
-      options,
-    );
-    if (head.status === 200) return 'exists';
+    if ((await this.headBlob(descriptor, options)) === 200) return 'exists';
     const postUrl = this.url('blobs/uploads/');
     const post = await this.send(
       { method: 'POST', url: postUrl, actions: ['pull', 'push'], expectedStatus: [201, 202] },
@@ -374,19 +365,24 @@ export class RegistryTarget implements Target {
   /** Whether the blob is in the repository; false when that cannot be told either. */
   private async hasBlob(descriptor: Descriptor, options: OperationOptions | undefined): Promise<boolean> {
     try {
-      const head = await this.send(
-        {
-          method: 'HEAD',
-          url: this.url(`blobs/${descriptor.digest}`),
-          actions: ['pull', 'push'],
-          expectedStatus: [200, 404],
-        },
-        options,
-      );
-      return head.status === 200;
+      return (await this.headBlob(descriptor, options)) === 200;
     } catch {
       return false;
     }
+  }
+
+  /** HEAD of a blob: 200 or 404. */
+  private async headBlob(descriptor: Descriptor, options: OperationOptions | undefined): Promise<number> {
+    const head = await this.send(
+      {
+        method: 'HEAD',
+        url: this.url(`blobs/${descriptor.digest}`),
+        actions: ['pull', 'push'],
+        expectedStatus: [200, 404],
+      },
+      options,
+    );
+    return head.status;
   }
 
   /** `Location` of an upload, resolved against the request, same origin only, with `digest=` appended. */

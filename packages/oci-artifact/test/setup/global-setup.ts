@@ -26,12 +26,12 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TestProject } from 'vitest/node';
 import { findPeer } from '../../../../test/support/peers.ts';
+import { freePort, stopProcess, tailFile } from '../../../../test/support/processes.ts';
 import { registryRequest } from '../helpers/registry-http.ts';
 import type { Peer, RegistryEndpoint, TestPeers, TokenRegistryEndpoint } from './context.ts';
 import { startTokenServer, type TokenServer } from './token-server.ts';
@@ -85,7 +85,7 @@ export async function setup(project: TestProject): Promise<void> {
 
 export async function teardown(): Promise<void> {
   process.off('exit', killChildrenNow);
-  await Promise.all(children.splice(0).map(({ child }) => stop(child)));
+  await Promise.all(children.splice(0).map(({ child }) => stopProcess(child)));
   await Promise.all(servers.splice(0).map((server) => server.close()));
   if (workDir) rmSync(workDir, { recursive: true, force: true });
   workDir = undefined;
@@ -409,7 +409,7 @@ async function startOlareg(binary: string | null): Promise<RegistryEndpoint | st
       return endpoint;
     } catch (error) {
       lastError = error;
-      await stop(child);
+      await stopProcess(child);
       children.splice(
         children.findIndex((c) => c.child === child),
         1,
@@ -434,7 +434,7 @@ async function spawnRegistry(name: string, binary: string, config: string, logFi
     if (child.exitCode !== null) break;
     await sleep(50);
   }
-  throw new Error(`${binary} did not report its port; log ${logFile}:\n${tail(logFile)}`);
+  throw new Error(`${binary} did not report its port; log ${logFile}:\n${tailFile(logFile)}`);
 }
 
 /** Ready when `GET /v2/` answers 200 (or 401 with auth on). */
@@ -453,36 +453,5 @@ async function waitReady(endpoint: RegistryEndpoint, child?: ChildProcess, logFi
     }
     await sleep(100);
   }
-  throw new Error(`${endpoint.url}/v2/ not ready (${last})${logFile ? `; log:\n${tail(logFile)}` : ''}`);
-}
-
-function tail(file: string): string {
-  try {
-    return readFileSync(file, 'utf8').split('\n').slice(-5).join('\n');
-  } catch {
-    return '(no log)';
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timedOut = await Promise.race([exited.then(() => false), sleep(3000).then(() => true)]);
-  if (timedOut) {
-    child.kill('SIGKILL');
-    await exited;
-  }
+  throw new Error(`${endpoint.url}/v2/ not ready (${last})${logFile ? `; log:\n${tailFile(logFile)}` : ''}`);
 }
