@@ -13,6 +13,7 @@ import {
 } from '@nfd/spec';
 import { parseAllDocuments } from 'yaml';
 import type { CommandContext } from './context.ts';
+import { type InputLimitFlags, nodeFeatureSizeLimit } from './input-limits.ts';
 import { readInput } from './read-input.ts';
 
 /** The `kind` of the first document, to tell NodeFeatureRule files from NodeFeatureGroup ones. */
@@ -26,10 +27,14 @@ export function documentKind(source: string): string | undefined {
     }
     return undefined;
   }
-  for (const document of parseAllDocuments(source)) {
-    if (!('contents' in document)) continue;
-    const kind: unknown = document.get('kind');
-    if (typeof kind === 'string') return kind;
+  try {
+    for (const document of parseAllDocuments(source, { logLevel: 'error' })) {
+      if (!('contents' in document)) continue;
+      const kind: unknown = document.get('kind');
+      if (typeof kind === 'string') return kind;
+    }
+  } catch {
+    // Not even a kind to sniff: the loader reports what is wrong, located.
   }
   return undefined;
 }
@@ -53,12 +58,18 @@ export function specForEvaluation(
 /**
  * The features of one node from NodeFeature files or bare `nfd export features` documents (both
  * forms, several merged as nfd-master merges them; matching.md §1.2), read as upstream reads them
- * (§9.4). A file that holds no NodeFeature is a usage error.
+ * (§9.4). A file that holds no NodeFeature is a usage error. Each file is read up to the
+ * `--max-nodefeature-size` of `flags` (the default when the command has no such flag).
  */
-export async function loadFeatureFiles(ctx: CommandContext, files: readonly string[]): Promise<Features> {
+export async function loadFeatureFiles(
+  ctx: CommandContext,
+  files: readonly string[],
+  flags: InputLimitFlags = {},
+): Promise<Features> {
   const nodeFeatures: NodeFeature[] = [];
+  const limit = nodeFeatureSizeLimit(flags);
   for (const file of files) {
-    const source = await readInput(ctx.host, file);
+    const source = await readInput(ctx.host, file, limit);
     const loaded = loadNodeFeaturesForEvaluation(source, { file });
     reportLoadWarnings(ctx, loaded.warnings);
     nodeFeatures.push(...loaded.nodeFeatures);

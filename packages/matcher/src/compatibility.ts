@@ -60,9 +60,9 @@ export function compileCompatibilitySpec(spec: CompatibilitySpec): CompiledSpec 
   const features = new Set<string>([RULE_MATCHED_FEATURE]);
   for (const set of spec.compatibilities) {
     for (const rule of set.rules) {
-      for (const term of rule.matchFeatures ?? []) features.add(term.feature);
+      for (const term of rule.matchFeatures ?? []) features.add(term.feature ?? '');
       for (const element of rule.matchAny ?? [])
-        for (const term of element.matchFeatures) features.add(term.feature);
+        for (const term of element.matchFeatures ?? []) features.add(term.feature ?? '');
     }
   }
   return {
@@ -83,7 +83,7 @@ export function compileCompatibilitySpec(spec: CompatibilitySpec): CompiledSpec 
           if (expressions.length > 0) status.matchedExpressions = expressions;
           const any = (rule.matchAny ?? []).map((element, i) => {
             const reported = reportTerms(
-              element.matchFeatures,
+              element.matchFeatures ?? [],
               output.processedAny[i] ?? [],
               index,
               options.explain,
@@ -130,33 +130,35 @@ function reportTerms(
 ): MatchedExpressionStatus[] {
   const entries: MatchedExpressionStatus[] = [];
   for (const term of terms) {
-    const same = processed.filter((p) => p.feature === term.feature);
+    // No `feature` is Go's zero value "" (as compileTerms reads it).
+    const feature = term.feature ?? '';
+    const same = processed.filter((p) => p.feature === feature);
     for (const [name, expression] of Object.entries(term.matchExpressions ?? {})) {
       const isMatch = same.some((p) => {
         const hit = p.matchExpressions.get(name);
         return hit !== undefined && sameExpression(hit, expression);
       });
       const entry: MatchedExpressionStatus = {
-        feature: term.feature,
+        feature,
         name,
         expression: reported(expression),
         matcherType: 'matchExpression',
         isMatch,
       };
-      if (explain === true) entry.host = explainExpression(index, term.feature, name);
+      if (explain === true) entry.host = explainExpression(index, feature, name);
       entries.push(entry);
     }
     if (term.matchName !== undefined) {
       const matchName = term.matchName;
       const isMatch = same.some((p) => p.matchName !== undefined && sameExpression(p.matchName, matchName));
       const entry: MatchedExpressionStatus = {
-        feature: term.feature,
+        feature,
         name: '',
         expression: reported(matchName),
         matcherType: 'matchName',
         isMatch,
       };
-      if (explain === true) entry.host = explainExpression(index, term.feature, undefined);
+      if (explain === true) entry.host = explainExpression(index, feature, undefined);
       entries.push(entry);
     }
   }

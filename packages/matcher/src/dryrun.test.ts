@@ -237,3 +237,22 @@ describe('NodeFeatureGroup dryrun (§7.3)', () => {
     expect(result.errors).toEqual([]);
   });
 });
+
+describe('rules with Go zero values (issue 15: `null` in a list, a missing field)', () => {
+  // The evaluating loader decodes `matchFeatures: [null]`, `matchAny: [null]` and `taints: [null]`
+  // into empty objects, as Go's zero values: no feature (""), no terms, no key or effect ("").
+  it('a term without feature matches nothing; an element without terms matches; no crash', () => {
+    const rules = [
+      { name: 'no feature', labels: { a: 'true' }, matchFeatures: [{}] },
+      { name: 'empty element', labels: { b: 'true' }, matchAny: [{}] },
+    ] as unknown as Rule[];
+    const result = run(rules);
+    expect(result.errors).toEqual([]);
+    expect(result.rules.map((rule) => rule.matched)).toEqual([false, true]);
+  });
+
+  it('a taint without key or effect is an invalid output, not a crash', () => {
+    const result = run([{ name: 't', taints: [{}] }] as unknown as Rule[]);
+    expect(result.errors).toEqual(['invalid taint =:: unprefixed keys are not allowed']);
+  });
+});

@@ -147,7 +147,9 @@ function templateKeys(feature: string, lookupName: string): { domain: string; re
 }
 
 function compileTerm(term: FeatureMatcherTerm): CompiledTerm {
-  const { feature, matchExpressions, matchName } = term;
+  const { matchExpressions, matchName } = term;
+  // A term without `feature` (or `null` in the list) is Go's zero value: feature "".
+  const feature = term.feature ?? '';
   const lookupName = goToLower(feature);
   // §3.6: a fixed, lexical key order instead of Go's random map order (Q5).
   const expressions =

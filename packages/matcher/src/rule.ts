@@ -72,7 +72,10 @@ const EMPTY: readonly ProcessedTerm[] = [];
 
 function compile(rule: Rule | GroupRule, group: boolean): CompiledRule {
   const name = rule.name;
-  const any: CompiledTerms[] = (rule.matchAny ?? []).map((element) => compileTerms(element.matchFeatures));
+  // An element without matchFeatures (or `null` in the list) has none, as Go's zero value.
+  const any: CompiledTerms[] = (rule.matchAny ?? []).map((element) =>
+    compileTerms(element.matchFeatures ?? []),
+  );
   const features: CompiledTerms | undefined =
     rule.matchFeatures !== undefined && rule.matchFeatures.length > 0
       ? compileTerms(rule.matchFeatures)
@@ -120,7 +123,14 @@ function compile(rule: Rule | GroupRule, group: boolean): CompiledRule {
       vars,
       annotations: group ? {} : { ...(full.annotations ?? {}) },
       extendedResources: group ? {} : { ...(full.extendedResources ?? {}) },
-      taints: group ? [] : (full.taints ?? []).map((taint) => ({ ...taint })),
+      // A taint without key or effect (or `null` in the list) has Go's zero values there: "".
+      taints: group
+        ? []
+        : (full.taints ?? []).map((taint) => ({
+            ...taint,
+            key: taint.key ?? '',
+            effect: taint.effect ?? '',
+          })),
       processed,
       processedAny,
     };

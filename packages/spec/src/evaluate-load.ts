@@ -16,7 +16,14 @@ import {
   GO_OBJECT_ENVELOPE,
   GO_RULE,
 } from './go-types.ts';
-import { type GoDocument, type GoNode, parseGoJson, parseGoYaml, scalarText } from './go-yaml.ts';
+import {
+  type GoDocument,
+  type GoNode,
+  JsonTooDeep,
+  parseGoJson,
+  parseGoYaml,
+  scalarText,
+} from './go-yaml.ts';
 import { formatIssue, formatIssuePath, type SourceLocation, type SpecIssue } from './issue.ts';
 import { NFD_API_VERSION, NFD_API_VERSIONS } from './media-types.ts';
 import type { Features, NodeFeature } from './node-feature.ts';
@@ -88,7 +95,7 @@ class Collector {
         this.warn(
           at,
           [...path, field],
-          `unknown field "${field}" ignored, as upstream does${suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)`}`,
+          `unknown field ${JSON.stringify(field)} ignored, as upstream does${suggestion === undefined ? '' : ` (did you mean ${JSON.stringify(suggestion)}?)`}`,
         );
       },
     };
@@ -124,7 +131,10 @@ function twoPass<R>(file: string, load: (collector: Collector, fast: boolean) =>
     // Only the unlocated JSON pass is worth repeating; a YAML text was read located the first time.
     const again =
       fast.unlocated &&
-      (error instanceof NeedsLocations || error instanceof NfdError || error instanceof GoDecodeError);
+      (error instanceof NeedsLocations ||
+        error instanceof NfdError ||
+        error instanceof GoDecodeError ||
+        error instanceof JsonTooDeep);
     if (!again) throw error;
   }
   return load(new Collector(file), false);
@@ -143,7 +153,7 @@ function documentsOf(text: string, file: string, collector: Collector, fast = fa
   if (!parsed.ok) {
     const problems = parsed.errors.map((error) => ({
       at: error.at,
-      message: `invalid YAML: ${error.message}`,
+      message: error.limit === true ? error.message : `invalid YAML: ${error.message}`,
     }));
     throw fileError(file, problems, templateHint(text));
   }
@@ -176,7 +186,7 @@ function checkApiVersion(envelope: Envelope, document: GoDocument, collector: Co
   collector.warn(
     entryAt(document.root, 'apiVersion') ?? document.at,
     ['apiVersion'],
-    `apiVersion ${api === '' ? '(none)' : `"${api}"`} is not ${NFD_API_VERSIONS.map((v) => `"${v}"`).join(' or ')}; read as ${NFD_API_VERSION}, as upstream does`,
+    `apiVersion ${api === '' ? '(none)' : JSON.stringify(api)} is not ${NFD_API_VERSIONS.map((v) => `"${v}"`).join(' or ')}; read as ${NFD_API_VERSION}, as upstream does`,
   );
 }
 
@@ -365,7 +375,7 @@ function compatibilitySpec(
     collector.warn(
       entryAt(root, 'version') ?? first.at,
       ['version'],
-      `version ${version === '' ? '(none)' : `"${version}"`} is not "v1alpha1"; evaluated anyway, as upstream does`,
+      `version ${version === '' ? '(none)' : JSON.stringify(version)} is not "v1alpha1"; evaluated anyway, as upstream does`,
     );
   const sets = (spec.compatibilities ?? []).map((set) => ({
     ...set,

@@ -258,7 +258,10 @@ function decodeNode(node: GoNode, type: GoType, where: Where, ctx: DecodeContext
         );
         // Go stores a nil pointer, which upstream dereferences later (a crash); we say so instead.
         if (value === undefined && type.elem.kind === 'struct')
-          throw new GoDecodeError(`${key}: null where a ${type.elem.name} is expected`, entry.value.at);
+          throw new GoDecodeError(
+            `${/^[\x21-\x7e]+$/.test(key) ? key : JSON.stringify(key)}: null where a ${type.elem.name} is expected`,
+            entry.value.at,
+          );
         Object.defineProperty(out, key, {
           value: value === undefined ? null : value,
           enumerable: true,

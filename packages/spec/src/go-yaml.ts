@@ -16,6 +16,7 @@
 //   first char '.': ParseFloat                          → float
 //   anything else (and sexagesimal 1:20, dropped by go-yaml) → string
 import {
+  type Alias,
   type Document,
   isAlias,
   isMap,
@@ -24,11 +25,17 @@ import {
   isSeq,
   LineCounter,
   type Node,
-  parseAllDocuments,
   Scalar,
 } from 'yaml';
 import { parseGoYamlFast } from './go-yaml-fast.ts';
 import type { SourceLocation } from './issue.ts';
+import {
+  checkAliases,
+  isLimitMessage,
+  MAX_YAML_DEPTH,
+  oneLine,
+  parseDocumentsLimited,
+} from './yaml-limits.ts';
 
 /** A scalar as go-yaml typed it. `int` keeps its decimal text (it may not fit a JS number). */
 export type GoScalar =
@@ -60,6 +67,8 @@ export interface GoDocument {
 export interface GoYamlError {
   message: string;
   at: SourceLocation;
+  /** A limit of ours (nesting depth, alias expansion), not a syntax error of the text. */
+  limit?: boolean;
 }
 
 export type GoYamlResult =
@@ -183,6 +192,8 @@ function reindentFlowContinuations(text: string): { text: string; lines: number[
 interface Converter {
   lineCounter: LineCounter;
   document: Document.Parsed;
+  /** Each alias's node, resolved once for the document (yaml-limits.ts checkAliases). */
+  targets: ReadonlyMap<Alias, Node>;
 }
 
 /** A position computed on first use: most nodes are never reported, and linePos is a search. */
@@ -261,7 +272,7 @@ function keyText(scalar: GoScalar, at: SourceLocation): string {
 
 function convert(c: Converter, node: unknown, seen: Set<unknown>): GoNode {
   if (isAlias(node)) {
-    const target = node.resolve(c.document);
+    const target = c.targets.get(node);
     if (target === undefined)
       throw new ConversionError(
         `unknown anchor '${node.source}' referenced`,
@@ -356,13 +367,25 @@ export function parseGoYamlFully(text: string): GoYamlResult {
       const { line, col } = lineCounter.linePos(error.pos[0]);
       if (seenLines.has(line)) continue;
       seenLines.add(line);
-      errors.push({ message: firstLine(error.message), at: { line, column: col } });
+      const message = firstLine(error.message);
+      errors.push({
+        message,
+        at: { line, column: col },
+        ...(isLimitMessage(message) ? { limit: true } : {}),
+      });
     }
   }
   if (errors.length > 0) return { ok: false, errors };
   const documents: GoDocument[] = [];
   for (const [index, { document, lineCounter }] of parsed.entries()) {
-    const c: Converter = { lineCounter, document };
+    // Every alias resolved once, and what expanding them costs bounded, before anything expands them.
+    const aliases = checkAliases(document);
+    if (!aliases.ok) {
+      const { line, col } = lineCounter.linePos(aliases.problem.offset);
+      const { message, limit } = aliases.problem;
+      return { ok: false, errors: [{ message, at: { line, column: col }, ...(limit ? { limit } : {}) }] };
+    }
+    const c: Converter = { lineCounter, document, targets: aliases.targets };
     const at = locationOf(lineCounter, document.contents as Node | null);
     try {
       const root = document.contents === null ? null : convert(c, document.contents, new Set());
@@ -392,7 +415,13 @@ export function parseYamlStream(
     const lineCounter = new LineCounter();
     return {
       lineCounter,
-      documents: parseAllDocuments(text, { ...options, lineCounter, prettyErrors: false }),
+      // Nesting limited (yaml-limits.ts); the library's console warnings (collection keys) silenced.
+      documents: parseDocumentsLimited(text, {
+        ...options,
+        lineCounter,
+        prettyErrors: false,
+        logLevel: 'error',
+      }),
     };
   };
   const first = parse(input);
@@ -406,7 +435,7 @@ export function parseYamlStream(
 }
 
 function firstLine(message: string): string {
-  return (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, '');
+  return oneLine(message).replace(/ at line \d+, column \d+:?$/, '');
 }
 
 /**
@@ -473,7 +502,18 @@ export function parseGoJson(text: string): GoDocument[] | undefined {
   } catch {
     return undefined;
   }
-  return [{ index: 0, root: jsonNode(value), at: UNLOCATED }];
+  return [{ index: 0, root: jsonNode(value, 1), at: UNLOCATED }];
+}
+
+/**
+ * Thrown while reading the nodes of parseGoJson when the JSON nests deeper than MAX_YAML_DEPTH: the
+ * caller reads the text again as YAML, which reports where (JSON.parse itself has no depth limit).
+ */
+export class JsonTooDeep extends Error {
+  constructor() {
+    super(`JSON nested deeper than ${MAX_YAML_DEPTH} levels`);
+    this.name = 'JsonTooDeep';
+  }
 }
 
 /** Where a JSON number that String() may not write back as its source can start. */
@@ -503,7 +543,8 @@ const JSON_FALSE: GoNode = Object.freeze({
   at: UNLOCATED,
 });
 
-function jsonNode(value: unknown): GoNode {
+/** The node of a JSON value at nesting level `level` (a collection at the root is level 1). */
+function jsonNode(value: unknown, level: number): GoNode {
   if (value === null) return JSON_NULL;
   switch (typeof value) {
     case 'string':
@@ -515,21 +556,25 @@ function jsonNode(value: unknown): GoNode {
     default:
       break;
   }
-  if (Array.isArray(value)) return new JsonSeq(value);
   if (value instanceof JsonNumber)
     return { kind: 'scalar', scalar: resolvePlainScalar(value.source), at: UNLOCATED };
-  return new JsonMap(value as Record<string, unknown>);
+  if (level > MAX_YAML_DEPTH) throw new JsonTooDeep();
+  if (Array.isArray(value)) return new JsonSeq(value, level);
+  return new JsonMap(value as Record<string, unknown>, level);
 }
 
 class JsonSeq {
   readonly kind = 'seq';
   readonly at: SourceLocation = UNLOCATED;
   readonly #values: readonly unknown[];
-  constructor(values: readonly unknown[]) {
+  readonly #level: number;
+  constructor(values: readonly unknown[], level: number) {
     this.#values = values;
+    this.#level = level;
   }
   get items(): GoNode[] {
-    return this.#values.map(jsonNode);
+    const level = this.#level + 1;
+    return this.#values.map((value) => jsonNode(value, level));
   }
 }
 
@@ -537,14 +582,17 @@ class JsonMap {
   readonly kind = 'map';
   readonly at: SourceLocation = UNLOCATED;
   readonly #object: Record<string, unknown>;
-  constructor(object: Record<string, unknown>) {
+  readonly #level: number;
+  constructor(object: Record<string, unknown>, level: number) {
     this.#object = object;
+    this.#level = level;
   }
   get entries(): Map<string, GoEntry> {
     const object = this.#object;
+    const level = this.#level + 1;
     const entries = new Map<string, GoEntry>();
     for (const key of Object.keys(object))
-      entries.set(key, { value: jsonNode(object[key]), keyAt: UNLOCATED });
+      entries.set(key, { value: jsonNode(object[key], level), keyAt: UNLOCATED });
     return entries;
   }
 }

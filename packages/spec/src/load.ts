@@ -15,6 +15,7 @@ import { type NodeFeatureRule, NodeFeatureRuleSchema } from './node-feature-rule
 import { describeObjectKind } from './object-kind.ts';
 import { type Finding, findingsFromZodError } from './schema-issues.ts';
 import { templateHint } from './template-hint.ts';
+import { checkAliases, documentMerges, isLimitMessage, MAX_ALIAS_COUNT, oneLine } from './yaml-limits.ts';
 import {
   type DocumentSource,
   type FieldPath,
@@ -52,7 +53,9 @@ function syntaxIssue(
   const message =
     error.code === 'DUPLICATE_KEY'
       ? `duplicate key ${duplicateKeyText(source, error.pos[0])}`
-      : `invalid YAML: ${error.message}`;
+      : isLimitMessage(error.message)
+        ? error.message
+        : `invalid YAML: ${oneLine(error.message)}`;
   return { severity, file, line, column, path: '', message };
 }
 
@@ -138,6 +141,46 @@ function checkDocument<T>(
     });
 }
 
+const NO_DATA: unique symbol = Symbol('no data');
+
+/**
+ * The document as JavaScript (the YAML library's toJS), its aliases resolved once and bounded
+ * first (yaml-limits.ts); a problem with them, or anything toJS throws, is a located issue.
+ */
+function documentData(
+  source: SourceDocument,
+  file: string,
+  issues: SpecIssue[],
+): { value: unknown } | typeof NO_DATA {
+  const { document } = source;
+  const aliases = checkAliases(document, {
+    maxAliasCount: MAX_ALIAS_COUNT,
+    merges: documentMerges(document),
+    inline: true,
+  });
+  if (!aliases.ok) {
+    const { offset, message, limit } = aliases.problem;
+    const { line, column } = positionAt(source, offset);
+    issues.push({
+      severity: 'error',
+      file,
+      line,
+      column,
+      path: '',
+      message: limit ? message : `invalid YAML: ${message}`,
+    });
+    return NO_DATA;
+  }
+  try {
+    return { value: document.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
+  } catch (error) {
+    const { line, column } = positionAt(source, document.contents?.range?.[0] ?? document.range[0]);
+    const message = oneLine(error instanceof Error ? error.message : String(error));
+    issues.push({ severity: 'error', file, line, column, path: '', message: `invalid YAML: ${message}` });
+    return NO_DATA;
+  }
+}
+
 function fileIssue(file: string, message: string): SpecIssue {
   return { severity: 'error', file, line: 1, column: 1, path: '', message };
 }
@@ -189,7 +232,9 @@ function loadDocuments<T>(input: string, file: string, kind: DocumentKind<T>, ch
     // An empty document in a stream (a trailing `---`) is skipped, as kubectl does.
     if (isEmptyDocument(source)) return;
     nonEmpty++;
-    checkDocument(index, document.toJS(), librarySource(source), file, kind, check, issues, documents);
+    const data = documentData(source, file, issues);
+    if (data === NO_DATA) return;
+    checkDocument(index, data.value, librarySource(source), file, kind, check, issues, documents);
   });
   if (nonEmpty === 0) issues.push(fileIssue(file, `the file is empty; expected ${kind.expected}`));
   const hint = syntaxLines.size > 0 ? templateHint(text) : undefined;

@@ -5,6 +5,7 @@ import { renderSpecValidation } from '@nfd/report';
 import { NfdError } from '@nfd/spec';
 import type { CommandContext } from '../context.ts';
 import { wantedPlatform, withImage } from '../image-target.ts';
+import { type InputLimitFlags, maxSpecSizeOption, specSizeLimit } from '../input-limits.ts';
 import { collectRepeated } from '../option-values.ts';
 import { readInput } from '../read-input.ts';
 import { type RegistryFlags, registryOptions } from '../registry-options.ts';
@@ -52,7 +53,7 @@ export function compatAttachSpecCommand(ctx: CommandContext): Command {
         .choices(['text', 'json'] as const)
         .default('text' as const),
     );
-  for (const option of registryOptions()) command.addOption(option);
+  for (const option of [maxSpecSizeOption(), ...registryOptions()]) command.addOption(option);
   return command
     .addHelpText(
       'after',
@@ -76,7 +77,7 @@ Examples:
       ) {
         throw new NfdError('USAGE', 'stdin cannot carry both the spec and a registry secret');
       }
-      const source = await readInput(ctx.host, options.spec);
+      const source = await readInput(ctx.host, options.spec, specSizeLimit(options as InputLimitFlags));
       const validation = validateSpecSource(source, options.spec, false);
       if (!validation.valid) {
         ctx.host.stderr.write(renderSpecValidation(validation, 'text'));

@@ -5,7 +5,7 @@ import type { CommandContext } from '../context.ts';
 import { specForEvaluation } from '../documents.ts';
 import { connectWithFlags, type KubeFlags, kubeOptions } from '../kube/index.ts';
 import { registryOptions } from '../registry-options.ts';
-import { readSpecText, type SpecSourceFlags } from '../spec-source.ts';
+import { readSpecText, type SpecSourceFlags, specSourceOptions } from '../spec-source.ts';
 
 interface SchedulingFlags extends SpecSourceFlags, KubeFlags {
   name?: string;
@@ -54,6 +54,7 @@ export function compatSchedulingCommand(ctx: CommandContext): Command {
         .default('yaml' as const),
     );
   for (const option of [
+    ...specSourceOptions(),
     ...registryOptions(),
     ...kubeOptions().filter((option) => option.long !== '--namespace' && option.long !== '--request-timeout'),
   ]) {

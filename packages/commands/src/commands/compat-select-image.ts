@@ -13,6 +13,7 @@ import type { CommandContext } from '../context.ts';
 import { type DiscoveryFlags, discoverHost, discoveryOptions } from '../discovery.ts';
 import { loadFeatureFiles } from '../documents.ts';
 import { machinePlatform, wantedPlatform, withImage } from '../image-target.ts';
+import { type InputLimitFlags, maxNodeFeatureSizeOption } from '../input-limits.ts';
 import { collectRepeated } from '../option-values.ts';
 import { readInput } from '../read-input.ts';
 import { type RegistryFlags, registryOptions } from '../registry-options.ts';
@@ -105,7 +106,8 @@ export function compatSelectImageCommand(ctx: CommandContext): Command {
         .choices(['table', 'json'] as const)
         .default('table' as const),
     );
-  for (const option of [...registryOptions(), ...discoveryOptions()]) command.addOption(option);
+  for (const option of [maxNodeFeatureSizeOption(), ...registryOptions(), ...discoveryOptions()])
+    command.addOption(option);
   return command
     .addHelpText(
       'after',
@@ -132,7 +134,7 @@ Examples:
       const features =
         options.features === undefined
           ? (await discoverHost(ctx, flags)).features
-          : await loadFeatureFiles(ctx, options.features);
+          : await loadFeatureFiles(ctx, options.features, options as InputLimitFlags);
       const index = indexFeatures(features);
       const choices = await mapLimited(images, CONCURRENCY, (image) => judge(ctx, image, flags, index));
       const ranked = rankImages(choices);

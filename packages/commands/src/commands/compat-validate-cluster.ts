@@ -18,7 +18,7 @@ import { DEFAULT_NFD_NAMESPACE, groupByNode, mergeAsMaster, nodeNameOf } from '.
 import { connectWithFlags, type KubeFlags, kubeOptions } from '../kube/options.ts';
 import { collectList } from '../option-values.ts';
 import { registryOptions } from '../registry-options.ts';
-import { readSpecText, type SpecSourceFlags } from '../spec-source.ts';
+import { readSpecText, type SpecSourceFlags, specSourceOptions } from '../spec-source.ts';
 import { colorEnabled } from '../terminal.ts';
 import { type BestSet, bestSet } from './compat-select-image.ts';
 import { nfdNamespaceOption } from './compat-validate-node.ts';
@@ -184,6 +184,7 @@ export function compatValidateClusterCommand(ctx: CommandContext): Command {
     )
     .option('--explain', 'add what each node has for each expression to JSON/YAML output');
   for (const option of [
+    ...specSourceOptions(),
     ...kubeOptions().filter((option) => option.long !== '--request-timeout'),
     nfdNamespaceOption(),
     ...registryOptions(),

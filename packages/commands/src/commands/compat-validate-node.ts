@@ -5,11 +5,12 @@ import { type Features, NfdError } from '@nfd/spec';
 import type { CommandContext } from '../context.ts';
 import { type DiscoveryFlags, discoverHost, discoveryOptions, refuseDiscoveryFlags } from '../discovery.ts';
 import { loadFeatureFiles, specForEvaluation } from '../documents.ts';
+import { type InputLimitFlags, maxNodeFeatureSizeOption } from '../input-limits.ts';
 import { DEFAULT_NFD_NAMESPACE, nodeFeaturesOfNode } from '../kube/node-features.ts';
 import { connectWithFlags, type KubeFlags, kubeOptions } from '../kube/options.ts';
 import { collectList, collectRepeated } from '../option-values.ts';
 import { registryOptions } from '../registry-options.ts';
-import { readSpecText, type SpecSourceFlags } from '../spec-source.ts';
+import { readSpecText, type SpecSourceFlags, specSourceOptions } from '../spec-source.ts';
 import { colorEnabled } from '../terminal.ts';
 
 export function compatValidateNodeCommand(ctx: CommandContext): Command {
@@ -44,6 +45,8 @@ export function compatValidateNodeCommand(ctx: CommandContext): Command {
       'add what the node has for each expression to JSON/YAML output (the table always shows it for failures)',
     );
   for (const option of [
+    ...specSourceOptions(),
+    maxNodeFeatureSizeOption(),
     ...registryOptions(),
     ...kubeOptions().filter((option) => option.long !== '--request-timeout'),
     nfdNamespaceOption(),
@@ -107,7 +110,7 @@ export function nfdNamespaceOption(): Option {
     .helpGroup('Kubernetes flags:');
 }
 
-interface NodeSourceFlags extends DiscoveryFlags, KubeFlags {
+interface NodeSourceFlags extends DiscoveryFlags, KubeFlags, InputLimitFlags {
   node?: string;
   features?: string[];
   nfdNamespace?: string;
@@ -135,5 +138,5 @@ async function nodeFeatures(ctx: CommandContext, flags: NodeSourceFlags): Promis
   }
   return flags.features === undefined
     ? (await discoverHost(ctx, flags)).features
-    : await loadFeatureFiles(ctx, flags.features);
+    : await loadFeatureFiles(ctx, flags.features, flags);
 }

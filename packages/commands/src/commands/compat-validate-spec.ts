@@ -4,7 +4,7 @@ import { renderSpecValidation, type SpecSummary, type SpecValidationResult } fro
 import { formatIssue, loadCompatibilitySpec, type SpecIssue } from '@nfd/spec';
 import type { CommandContext } from '../context.ts';
 import { registryOptions } from '../registry-options.ts';
-import { readSpecText, type SpecSourceFlags } from '../spec-source.ts';
+import { readSpecText, type SpecSourceFlags, specSourceOptions } from '../spec-source.ts';
 import { colorEnabled } from '../terminal.ts';
 
 const FORMATS = ['text', 'json', 'yaml'] as const;
@@ -21,7 +21,7 @@ export function compatValidateSpecCommand(ctx: CommandContext): Command {
     .option('--artifact <digest>', 'with --image: this spec artifact instead of the newest')
     .addOption(new Option('-o, --output <format>', 'output format').choices(FORMATS).default('text' as const))
     .option('--strict', 'count warnings as errors', false);
-  for (const option of registryOptions()) command.addOption(option);
+  for (const option of [...specSourceOptions(), ...registryOptions()]) command.addOption(option);
   return command
     .addHelpText(
       'after',

@@ -16,13 +16,19 @@ import {
 } from '@nfd/spec';
 import type { CommandContext } from '../context.ts';
 import { loadFeatureFiles, reportLoadWarnings } from '../documents.ts';
+import {
+  type InputLimitFlags,
+  maxNodeFeatureSizeOption,
+  maxSpecSizeOption,
+  specSizeLimit,
+} from '../input-limits.ts';
 import { collectRepeated } from '../option-values.ts';
 import { readInput } from '../read-input.ts';
 import { colorEnabled } from '../terminal.ts';
 
 export function dryrunCommand(ctx: CommandContext): Command {
   const name = ctx.host.displayName;
-  return new Command('dryrun')
+  const command = new Command('dryrun')
     .description('Process a NodeFeatureRule (or NodeFeatureGroup) file against NodeFeature files')
     .requiredOption('-f, --nodefeaturerule-file <file>', 'the NodeFeatureRule or NodeFeatureGroup file')
     .requiredOption(
@@ -34,7 +40,9 @@ export function dryrunCommand(ctx: CommandContext): Command {
       new Option('-o, --output <format>', 'output format')
         .choices(['text', 'json', 'yaml'] as const)
         .default('text' as const),
-    )
+    );
+  for (const option of [maxSpecSizeOption(), maxNodeFeatureSizeOption()]) command.addOption(option);
+  return command
     .addHelpText(
       'after',
       `
@@ -61,8 +69,8 @@ Examples:
       let index: ReturnType<typeof indexFeatures>;
       let source: string;
       try {
-        index = indexFeatures(await loadFeatureFiles(ctx, featureFiles));
-        source = await readInput(ctx.host, ruleFile);
+        index = indexFeatures(await loadFeatureFiles(ctx, featureFiles, options as InputLimitFlags));
+        source = await readInput(ctx.host, ruleFile, specSizeLimit(options as InputLimitFlags));
       } catch (error) {
         // Unusable input is a clean "no" with the problem in the result (matching.md §9.3); a file
         // that is no NodeFeature at all is a usage error (§9.4).

@@ -3,6 +3,7 @@ import { indexFeatures } from '@nfd/matcher';
 import { type Features, NfdError } from '@nfd/spec';
 import type { CommandContext } from '../context.ts';
 import { type DiscoveryFlags, discoverHost, discoveryOptions, refuseDiscoveryFlags } from '../discovery.ts';
+import { type InputLimitFlags, maxSpecSizeOption, specSizeLimit } from '../input-limits.ts';
 import { nodeFeaturesOfNode } from '../kube/node-features.ts';
 import { connectWithFlags, type KubeFlags, kubeOptions } from '../kube/options.ts';
 import { readInput } from '../read-input.ts';
@@ -33,7 +34,11 @@ export function testCommand(ctx: CommandContext): Command {
         .choices(['text', 'json', 'yaml'] as const)
         .default('text' as const),
     );
-  for (const option of [...kubeOptions({ shortKubeconfig: true }), ...discoveryOptions()])
+  for (const option of [
+    maxSpecSizeOption(),
+    ...kubeOptions({ shortKubeconfig: true }),
+    ...discoveryOptions(),
+  ])
     command.addOption(option);
   return command
     .addHelpText(
@@ -57,7 +62,7 @@ Examples:
       const flags = options as DiscoveryFlags & KubeFlags;
       let features: Features;
       let label: string;
-      const source = await readInput(ctx.host, ruleFile);
+      const source = await readInput(ctx.host, ruleFile, specSizeLimit(options as InputLimitFlags));
       if (node === undefined) {
         for (const [key, flag] of [
           ['kubeconfig', '--kubeconfig'],

@@ -4,12 +4,13 @@ import { renderRuleValidation } from '@nfd/report';
 import { loadNodeFeatureGroup, loadNodeFeatureRule, type SpecIssue } from '@nfd/spec';
 import type { CommandContext } from '../context.ts';
 import { documentKind, firstLoaded } from '../documents.ts';
+import { type InputLimitFlags, maxSpecSizeOption, specSizeLimit } from '../input-limits.ts';
 import { readInput } from '../read-input.ts';
 import { colorEnabled } from '../terminal.ts';
 
 export function validateCommand(ctx: CommandContext): Command {
   const name = ctx.host.displayName;
-  return new Command('validate')
+  const command = new Command('validate')
     .description('Validate a NodeFeatureRule (or NodeFeatureGroup) file')
     .requiredOption(
       '-f, --nodefeaturerule-file <file>',
@@ -19,7 +20,9 @@ export function validateCommand(ctx: CommandContext): Command {
       new Option('-o, --output <format>', 'output format')
         .choices(['text', 'json', 'yaml'] as const)
         .default('text' as const),
-    )
+    );
+  command.addOption(maxSpecSizeOption());
+  return command
     .addHelpText(
       'after',
       `
@@ -36,7 +39,7 @@ Examples:
     )
     .action(async (options) => {
       const file = options.nodefeatureruleFile;
-      const source = await readInput(ctx.host, file);
+      const source = await readInput(ctx.host, file, specSizeLimit(options as InputLimitFlags));
       const isGroup = documentKind(source) === 'NodeFeatureGroup';
       let issues: SpecIssue[];
       let rules: string[] = [];
