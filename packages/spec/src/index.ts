@@ -30,6 +30,7 @@ export type {
   MatchAnyElem,
   MatchExpression,
 } from './feature-matcher.ts';
+export { formatDuration } from './format.ts';
 export { decodeGo, GoDecodeError, type GoField, type GoType } from './go-decode.ts';
 export { goJsonEscape } from './go-json.ts';
 export { formatGoFloat32, type GoNode, type GoScalar, parseGoYaml, resolvePlainScalar } from './go-yaml.ts';

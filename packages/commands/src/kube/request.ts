@@ -1,5 +1,5 @@
 import type { RequestOptions } from 'node:https';
-import { NfdError } from '@nfd/spec';
+import { formatDuration, NfdError } from '@nfd/spec';
 import type { LoadedKubeConfig } from './config.ts';
 import type { KubeTransport } from './transport.ts';
 
@@ -183,15 +183,6 @@ function formatBytes(bytes: number): string {
   return bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0
     ? `${bytes / 1024 / 1024} MiB`
     : `${bytes} bytes`;
-}
-
-/** `30000` → `30s`, `90000` → `1m30s`, `1500` → `1.5s`: a duration as a user types it. */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${ms}ms`;
-  const h = Math.floor(ms / 3_600_000);
-  const m = Math.floor((ms % 3_600_000) / 60_000);
-  const s = (ms % 60_000) / 1000;
-  return `${h > 0 ? `${h}h` : ''}${m > 0 ? `${m}m` : ''}${s > 0 ? `${s}s` : ''}`;
 }
 
 /** A request that waited longer than `--request-timeout` for one phase of the exchange. */

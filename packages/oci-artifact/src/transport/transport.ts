@@ -1,4 +1,4 @@
-import { NfdError, type NfdErrorCode } from '@nfd/spec';
+import { formatDuration, NfdError, type NfdErrorCode } from '@nfd/spec';
 import type { Dispatcher } from 'undici';
 import { Authorizer, type ChallengeRound, type SentAuth } from '../auth/authorizer.ts';
 import type { Credential } from '../auth/credentials.ts';
@@ -51,15 +51,6 @@ const TLS_CERT_CODES = new Set([
   'CERT_UNTRUSTED',
   'CERT_REVOKED',
 ]);
-
-/** `30000` → `30s`, `90000` → `1m30s`, `1500` → `1.5s`: a duration as a user types it. */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${ms}ms`;
-  const h = Math.floor(ms / 3_600_000);
-  const m = Math.floor((ms % 3_600_000) / 60_000);
-  const s = (ms % 60_000) / 1000;
-  return `${h > 0 ? `${h}h` : ''}${m > 0 ? `${m}m` : ''}${s > 0 ? `${s}s` : ''}`;
-}
 
 /** The registry name used in messages and for credential lookup: the origin's host, Hub aliases → `docker.io`. */
 export function registryNameFromOrigin(origin: string): string {
