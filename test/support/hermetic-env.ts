@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
+import { KUBE_VERSION } from './kube-version.ts';
 
 const CLEARED = [
   'DOCKER_CONFIG',
@@ -31,6 +32,12 @@ const CLEARED = [
 // does (npm hangs retrying without them behind a TLS-inspecting proxy).
 if (process.env.NODE_EXTRA_CA_CERTS !== undefined)
   process.env.NFD_TEST_NODE_EXTRA_CA_CERTS = process.env.NODE_EXTRA_CA_CERTS;
+// Where scripts/kube-peers.sh cached the Kubernetes binaries (./kube-cluster.ts), kept across the
+// emptied home and cache variables.
+if (process.env.NFD_KUBE_CACHE === undefined || process.env.NFD_KUBE_CACHE === '') {
+  const cacheHome = process.env.XDG_CACHE_HOME || (process.env.HOME ? join(process.env.HOME, '.cache') : ''); // path-check: allow (the user's cache, read before HOME is emptied)
+  if (cacheHome !== '') process.env.NFD_KUBE_CACHE = join(cacheHome, 'nfd-ts', 'kube', KUBE_VERSION);
+}
 for (const name of CLEARED) delete process.env[name];
 
 const home = mkdtempSync(join(tmpdir(), 'nfd-test-home-'));

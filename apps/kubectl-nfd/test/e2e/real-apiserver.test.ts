@@ -1,0 +1,144 @@
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type FakeApiServer,
+  startFakeApiServer,
+} from '../../../../packages/commands/test/kube/fake-apiserver.ts';
+import { type KubeCluster, missingKube, startKubeCluster } from '../../../../test/support/kube-cluster.ts';
+import { findPeer } from '../../../../test/support/peers.ts';
+import { skipUnless } from '../../../../test/support/skip.ts';
+
+// The cluster commands through the real kubectl against a real kube-apiserver + etcd (issue 16;
+// test/support/kube-cluster.ts, built by scripts/kube-peers.sh): upstream NFD's CRDs accept what
+// `nfd export features --nodefeature` writes, the results equal the stand-in server's for the same
+// objects, and RBAC refusals are one line naming the missing permission.
+
+const bin = fileURLToPath(new URL('../../bin/kubectl-nfd', import.meta.url));
+const nfd = fileURLToPath(new URL('../../../cli/bin/nfd', import.meta.url));
+const repo = fileURLToPath(new URL('../../../../', import.meta.url));
+const hosts = join(repo, 'test', 'fixtures', 'hosts');
+const rule = join(repo, 'packages/commands/test/fixtures/nodefeaturerule.yaml');
+const spec = join(repo, 'packages/commands/test/fixtures/cluster-spec.yaml');
+const kubectlBin = findPeer('kubectl') ?? 'kubectl';
+const missing = missingKube();
+
+let cluster: KubeCluster | undefined;
+let standIn: FakeApiServer | undefined;
+let dir = '';
+let standInKubeconfig = '';
+
+beforeAll(async () => {
+  if (missing !== false) return;
+  dir = mkdtempSync(join(tmpdir(), 'kubectl-nfd-real-'));
+  symlinkSync(bin, join(dir, 'kubectl-nfd'));
+  cluster = await startKubeCluster();
+  standIn = await startFakeApiServer();
+  standInKubeconfig = standIn.writeKubeconfig(dir);
+  cluster.kubectl(['create', 'namespace', 'node-feature-discovery']);
+  for (const node of ['gpu-node', 'arm-node']) {
+    const exported = spawnSync(
+      nfd,
+      ['export', 'features', '--nodefeature', '--node-name', node, '--host-root', join(hosts, node)],
+      { encoding: 'utf8' },
+    );
+    expect(exported.status, exported.stderr).toBe(0);
+    const object = JSON.parse(exported.stdout);
+    object.metadata.namespace = 'node-feature-discovery';
+    cluster.kubectl(
+      ['apply', '-f', '-'],
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Node',
+        metadata: { name: node, annotations: { test: 'nfd-ts' } },
+      }),
+    );
+    // The API server validates the object against upstream's CRD schema here.
+    cluster.kubectl(['apply', '-f', '-'], JSON.stringify(object));
+    standIn.addNode(node);
+    standIn.addNodeFeatures(object);
+  }
+}, 180_000);
+
+afterAll(async () => {
+  await standIn?.close();
+  await cluster?.stop();
+});
+
+function kubectl(args: string[], kubeconfig: string) {
+  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) => {
+    execFile(
+      kubectlBin,
+      args,
+      {
+        cwd: repo,
+        encoding: 'utf8',
+        env: { ...process.env, PATH: `${dir}:${process.env.PATH}`, NO_COLOR: '1', KUBECONFIG: kubeconfig },
+      },
+      (error, stdout, stderr) => {
+        if (error !== null && typeof error.code !== 'number') {
+          reject(new Error(`cannot run kubectl: ${error.message}`));
+          return;
+        }
+        resolve({ code: error === null ? 0 : (error.code as number), stdout, stderr });
+      },
+    );
+  });
+}
+
+describe(`a real kube-apiserver through the real kubectl`, skipUnless(missing), () => {
+  it.each([
+    ['test -n NODE', ['nfd', 'test', '-f', rule, '-n', 'gpu-node', '-o', 'json']],
+    [
+      'compat validate-node --node',
+      ['nfd', 'compat', 'validate-node', '--spec', spec, '--node', 'arm-node', '-o', 'json'],
+    ],
+    ['compat validate-cluster', ['nfd', 'compat', 'validate-cluster', '--spec', spec, '-o', 'json']],
+  ])('%s: the same result as the stand-in server', async (_what, args) => {
+    const real = await kubectl(args, cluster?.kubeconfig.admin ?? '');
+    const stand = await kubectl(args, standInKubeconfig);
+    expect(real.stderr).toBe(stand.stderr);
+    expect(real.code).toBe(stand.code);
+    expect(real.stdout).toBe(stand.stdout);
+    expect(real.stdout).not.toBe('');
+  });
+
+  it('the read-only viewer may validate the cluster', async () => {
+    const result = await kubectl(
+      ['nfd', 'compat', 'validate-cluster', '--spec', spec],
+      cluster?.kubeconfig.viewer ?? '',
+    );
+    expect(result.stderr).toBe('');
+    expect([0, 1]).toContain(result.code);
+  });
+
+  it('an identity without rights: exit 2, one line naming the missing permission', async () => {
+    const result = await kubectl(
+      ['nfd', 'test', '-f', rule, '-n', 'gpu-node'],
+      cluster?.kubeconfig.nobody ?? '',
+    );
+    expect(result.code).toBe(2);
+    const [first] = result.stderr.split('\n');
+    expect(first).toBe(
+      'error: forbidden: cannot list nodefeatures.nfd.k8s-sigs.io (all namespaces): nodefeatures.nfd.k8s-sigs.io is forbidden: User "nobody" cannot list resource "nodefeatures" in API group "nfd.k8s-sigs.io" at the cluster scope',
+    );
+    expect(result.stderr).toContain('kubectl auth can-i list nodefeatures.nfd.k8s-sigs.io --all-namespaces');
+  });
+
+  it('a token the server does not know: exit 2, 401 in one line', async () => {
+    const bad = join(dir, 'bad.kubeconfig');
+    writeFileSync(
+      bad,
+      (await import('node:fs'))
+        .readFileSync(cluster?.kubeconfig.nobody ?? '', 'utf8')
+        .replace(/token: \w+/, 'token: not-a-token'),
+    );
+    const result = await kubectl(['nfd', 'test', '-f', rule, '-n', 'gpu-node'], bad);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('did not accept the credentials (401 Unauthorized)');
+    expect(result.stderr).not.toContain('not-a-token');
+  });
+});
