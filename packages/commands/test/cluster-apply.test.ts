@@ -117,13 +117,22 @@ describe('compat job --apply against an API server', () => {
 });
 
 describe('compat scheduling --apply against an API server', () => {
+  it('a second run is a no-op (server-side apply), not a conflict', async () => {
+    const args = ['compat', 'scheduling', '--spec', SPEC, '--apply', '-o', 'json'];
+    const first = await run(args, { env, kube: true });
+    const second = await run(args, { env, kube: true });
+    expect(first.code).toBe(0);
+    expect(second.code).toBe(0);
+    expect(second.stderr).toMatch(/^applied NodeFeatureRule nfd-compat-[0-9a-f]{12} \(generation 1\)\n$/);
+  });
+
   it('creates the NodeFeatureRule, which labels the nodes that validate-node finds compatible', async () => {
     const result = await run(['compat', 'scheduling', '--spec', SPEC, '--apply', '-o', 'json'], {
       env,
       kube: true,
     });
     expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(/^created NodeFeatureRule nfd-compat-[0-9a-f]{12}\n$/);
+    expect(result.stderr).toMatch(/^applied NodeFeatureRule nfd-compat-[0-9a-f]{12} \(generation 1\)\n$/);
     const [stored] = server.nodeFeatureRules;
     const printed = JSON.parse(result.stdout);
     expect(stored?.metadata.name).toBe(printed.nodeFeatureRule.metadata.name);

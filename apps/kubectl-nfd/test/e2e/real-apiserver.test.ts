@@ -106,6 +106,32 @@ describe(`a real kube-apiserver through the real kubectl`, skipUnless(missing), 
     expect(real.stdout).not.toBe('');
   });
 
+  it('compat scheduling --apply twice: exit 0 both times, the second changes nothing (server-side apply)', async () => {
+    const admin = cluster?.kubeconfig.admin ?? '';
+    const args = ['nfd', 'compat', 'scheduling', '--spec', spec, '--apply', '-o', 'json'];
+    const first = await kubectl(args, admin);
+    expect(first.code, first.stderr).toBe(0);
+    const name = JSON.parse(first.stdout).nodeFeatureRule.metadata.name as string;
+    const before = JSON.parse(
+      cluster?.kubectl(['get', 'nodefeaturerule', name, '-o', 'json', '--show-managed-fields']) ?? '{}',
+    );
+    const second = await kubectl(args, admin);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout).toBe(first.stdout);
+    const after = JSON.parse(
+      cluster?.kubectl(['get', 'nodefeaturerule', name, '-o', 'json', '--show-managed-fields']) ?? '{}',
+    );
+    expect(after.metadata.generation).toBe(before.metadata.generation);
+    expect(after.metadata.resourceVersion).toBe(before.metadata.resourceVersion);
+    expect(after.metadata.managedFields.map((f: { manager: string }) => f.manager)).toEqual(['nfd']);
+    // The viewer may read but not apply: one line naming the verb.
+    const viewer = await kubectl(args, cluster?.kubeconfig.viewer ?? '');
+    expect(viewer.code).toBe(2);
+    expect(viewer.stderr.split('\n')[0]).toMatch(
+      /^error: forbidden: cannot patch nodefeaturerules\.nfd\.k8s-sigs\.io "nfd-compat-\w+": .*User "viewer" cannot patch resource "nodefeaturerules"/,
+    );
+  });
+
   it('the read-only viewer may validate the cluster', async () => {
     const result = await kubectl(
       ['nfd', 'compat', 'validate-cluster', '--spec', spec],

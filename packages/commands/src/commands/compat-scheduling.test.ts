@@ -20,8 +20,9 @@ vi.mock('../kube/index.ts', async (importOriginal) => {
       if (connectFailure.error !== undefined) throw connectFailure.error;
       return {
         namespace: 'default',
-        createNodeFeatureRule: async (rule: object) => {
+        applyNodeFeatureRule: async (rule: object) => {
           created.push(rule);
+          return { generation: 1 };
         },
       };
     },
@@ -157,7 +158,7 @@ describe('compat scheduling', () => {
   it('--apply creates the NodeFeatureRule and says so on stderr', async () => {
     const result = await scheduling('--spec', example, '--apply', '--affinity-only', '-o', 'json');
     expect(result.code).toBe(0);
-    expect(result.stderr).toBe(`created NodeFeatureRule nfd-compat-${exampleDigest}\n`);
+    expect(result.stderr).toBe(`applied NodeFeatureRule nfd-compat-${exampleDigest} (generation 1)\n`);
     expect(created).toHaveLength(1);
     expect(created[0]).toMatchObject({
       apiVersion: 'nfd.k8s-sigs.io/v1alpha1',

@@ -46,7 +46,10 @@ export function compatSchedulingCommand(ctx: CommandContext): Command {
     .option('--spec <file>', 'this spec file instead (YAML or JSON; - reads stdin)')
     .option('--artifact <digest>', 'with --image: this spec artifact instead of the newest')
     .option('--name <name>', 'the NodeFeatureRule name (default: nfd-compat-<spec digest>)')
-    .option('--apply', 'create the NodeFeatureRule in the cluster')
+    .option(
+      '--apply',
+      'apply the NodeFeatureRule to the cluster (server-side apply: a re-run changes nothing)',
+    )
     .option('--affinity-only', 'print only the pod affinity (YAML or JSON), to paste into a pod template')
     .addOption(
       new Option('-o, --output <format>', 'output format')
@@ -95,8 +98,10 @@ Examples:
       for (const warning of scheduling.warnings) logger.warn(warning);
       if (flags.apply === true) {
         const client = await connectWithFlags(ctx, flags);
-        await client.createNodeFeatureRule(scheduling.nodeFeatureRule);
-        logger.info(`created NodeFeatureRule ${scheduling.nodeFeatureRule.metadata?.name ?? ''}`);
+        const { generation } = await client.applyNodeFeatureRule(scheduling.nodeFeatureRule);
+        logger.info(
+          `applied NodeFeatureRule ${scheduling.nodeFeatureRule.metadata?.name ?? ''} (generation ${generation})`,
+        );
       }
       if (flags.affinityOnly === true) {
         ctx.host.stdout.write(

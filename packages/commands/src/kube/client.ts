@@ -5,6 +5,8 @@ import { createRequester, type Requester, type RequestTarget } from './request.t
 import { createTransport } from './transport.ts';
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** The field manager of server-side apply (`kubectl get … --show-managed-fields` shows it). */
+const FIELD_MANAGER = 'nfd';
 
 // The Kubernetes client of the commands: the few calls they make, over the kubeconfig's
 // credentials and TLS (./config.ts, ./transport.ts). Lists are paged with limit/continue, as
@@ -51,7 +53,8 @@ export interface KubeClient {
     map: (object: NodeFeature) => T;
   }): Promise<T[]>;
   listNodes(options?: { labelSelector?: string }): Promise<KubeNode[]>;
-  createNodeFeatureRule(rule: object): Promise<void>;
+  /** Server-side apply (field manager `nfd`): creates, leaves as is, or updates in place; the object's generation after. */
+  applyNodeFeatureRule(rule: object): Promise<{ generation: number }>;
   createJob(namespace: string, job: object): Promise<void>;
   getJob(namespace: string, name: string): Promise<{ succeeded: number; failed: number; active: number }>;
   listPods(
@@ -311,18 +314,23 @@ export async function connectKube(options: KubeOptions): Promise<KubeClient> {
       return items.map((item) => ({ name: item.metadata?.name ?? '', labels: item.metadata?.labels ?? {} }));
     },
 
-    async createNodeFeatureRule(rule) {
+    async applyNodeFeatureRule(rule) {
       const name = (rule as RawObject).metadata?.name;
-      await requester.request({
-        method: 'POST',
-        path: `${NFD_PATH}/nodefeaturerules`,
+      if (name === undefined || name === '')
+        throw new NfdError('USAGE', 'a NodeFeatureRule to apply needs a name');
+      // Server-side apply, as `kubectl apply --server-side --field-manager nfd`: created the first
+      // time, a no-op when nothing changed, updated in place otherwise. JSON is YAML.
+      const applied = await requester.request<RawObject>({
+        method: 'PATCH',
+        path: `${NFD_PATH}/nodefeaturerules/${encodeURIComponent(name)}`,
+        query: { fieldManager: FIELD_MANAGER, force: 'true' },
+        contentType: 'application/apply-patch+yaml',
         body: rule,
-        target: {
-          verb: 'create',
-          resource: 'nodefeaturerules.nfd.k8s-sigs.io',
-          ...(name === undefined ? {} : { name }),
-        },
+        target: { verb: 'patch', resource: 'nodefeaturerules.nfd.k8s-sigs.io', name },
       });
+      return {
+        generation: Number((applied.metadata as { generation?: number } | undefined)?.generation ?? 0),
+      };
     },
 
     async createJob(namespace, job) {

@@ -9,7 +9,7 @@ import type { KubeTransport } from './transport.ts';
 
 /** What a request is about, for error messages: `list nodefeatures.nfd.k8s-sigs.io (all namespaces)`. */
 export interface RequestTarget {
-  verb: 'get' | 'list' | 'create' | 'delete';
+  verb: 'get' | 'list' | 'create' | 'patch' | 'delete';
   /** `nodefeatures.nfd.k8s-sigs.io`, `jobs.batch`, `nodes`, `pods/log` … */
   resource: string;
   namespace?: string;
@@ -17,7 +17,9 @@ export interface RequestTarget {
 }
 
 export interface KubeRequest {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** The body's media type; default application/json (`application/apply-patch+yaml` for server-side apply). */
+  contentType?: string;
   path: string;
   query?: Record<string, string | undefined>;
   body?: unknown;
@@ -233,7 +235,10 @@ export function createRequester(
         'User-Agent': userAgent,
         ...(body === undefined
           ? {}
-          : { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)) }),
+          : {
+              'Content-Type': request.contentType ?? 'application/json',
+              'Content-Length': String(Buffer.byteLength(body)),
+            }),
       },
     };
     if (signal !== undefined) options.signal = signal;

@@ -54,7 +54,14 @@ const NFD_GROUP = 'nfd.k8s-sigs.io';
 const NFD_VERSION = 'v1alpha1';
 
 /** Resources by URL plural: their group, kind, and whether they are namespaced. */
-const RESOURCES: Record<string, { group: string; version: string; kind: string; namespaced: boolean }> = {
+interface ResourceInfo {
+  group: string;
+  version: string;
+  kind: string;
+  namespaced: boolean;
+}
+
+const RESOURCES: Record<string, ResourceInfo> = {
   nodefeatures: { group: NFD_GROUP, version: NFD_VERSION, kind: 'NodeFeature', namespaced: true },
   nodefeaturerules: { group: NFD_GROUP, version: NFD_VERSION, kind: 'NodeFeatureRule', namespaced: false },
   nodes: { group: '', version: 'v1', kind: 'Node', namespaced: false },
@@ -473,8 +480,14 @@ ${token === '' ? '    {}\n' : `    token: ${token}\n`}`,
           ? 'create'
           : method === 'DELETE'
             ? 'delete'
-            : '';
-    if (verb === '' || (verb === 'create' && name !== undefined)) {
+            : method === 'PATCH'
+              ? 'patch'
+              : '';
+    if (
+      verb === '' ||
+      (verb === 'create' && name !== undefined) ||
+      (verb === 'patch' && name === undefined)
+    ) {
       this.send(
         res,
         405,
@@ -554,6 +567,7 @@ ${token === '' ? '    {}\n' : `    token: ${token}\n`}`,
       this.send(res, 201, stored);
       return;
     }
+    if (verb === 'patch') return this.apply(res, req, resource, info, namespace, name ?? '', query, body);
     const stored = objects.get(key);
     if (stored === undefined) {
       this.send(
@@ -595,6 +609,69 @@ ${token === '' ? '    {}\n' : `    token: ${token}\n`}`,
       }
     }
     this.send(res, 200, statusObject(200, '', '', { name: name ?? '', group: info.group, kind: resource }));
+  }
+
+  /**
+   * Server-side apply only (`application/apply-patch+yaml` with a fieldManager), as the commands
+   * use it: creates the object, or replaces its content; `metadata.generation` starts at 1 and
+   * grows only when the spec changes, as the API server keeps it.
+   */
+  private apply(
+    res: http.ServerResponse,
+    req: http.IncomingMessage,
+    resource: string,
+    info: ResourceInfo,
+    namespace: string | undefined,
+    name: string,
+    query: Record<string, string>,
+    body: unknown,
+  ): void {
+    if (req.headers['content-type'] !== 'application/apply-patch+yaml') {
+      this.send(
+        res,
+        415,
+        statusObject(415, 'UnsupportedMediaType', `the stand-in supports only server-side apply`),
+      );
+      return;
+    }
+    if (query.fieldManager === undefined || query.fieldManager === '') {
+      this.send(
+        res,
+        422,
+        statusObject(
+          422,
+          'Invalid',
+          'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch',
+        ),
+      );
+      return;
+    }
+    const object = body as KubeObject;
+    if (object?.metadata?.name !== name || object.kind !== info.kind) {
+      this.send(
+        res,
+        400,
+        statusObject(400, 'BadRequest', `the name or kind of the object does not match the request`),
+      );
+      return;
+    }
+    const objects = this.store.get(resource) as Map<string, Stored>;
+    const previous = objects.get(this.key(info.namespaced ? namespace : undefined, name))?.object;
+    const same = previous !== undefined && JSON.stringify(previous.spec) === JSON.stringify(object.spec);
+    const generation =
+      previous === undefined ? 1 : Number(previous.metadata.generation ?? 1) + (same ? 0 : 1);
+    const stored = this.put(resource, {
+      ...object,
+      metadata: {
+        ...object.metadata,
+        ...(namespace === undefined ? {} : { namespace }),
+        ...(previous === undefined
+          ? {}
+          : { uid: previous.metadata.uid, creationTimestamp: previous.metadata.creationTimestamp }),
+        generation,
+      },
+    });
+    this.send(res, previous === undefined ? 201 : 200, stored);
   }
 
   private list(

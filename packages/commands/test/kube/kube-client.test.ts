@@ -104,14 +104,23 @@ describe('connectKube', () => {
     );
   });
 
-  it('creates a NodeFeatureRule (cluster-scoped)', async () => {
-    await client.createNodeFeatureRule({
+  it('applies a NodeFeatureRule (cluster-scoped) server-side: created, then unchanged, then updated', async () => {
+    const rule = (rules: unknown[]) => ({
       apiVersion: 'nfd.k8s-sigs.io/v1alpha1',
       kind: 'NodeFeatureRule',
       metadata: { name: 'image-compat' },
-      spec: { rules: [] },
+      spec: { rules },
+    });
+    expect(await client.applyNodeFeatureRule(rule([]))).toEqual({ generation: 1 });
+    expect(await client.applyNodeFeatureRule(rule([]))).toEqual({ generation: 1 });
+    expect(await client.applyNodeFeatureRule(rule([{ name: 'r', labels: { a: 'b' } }]))).toEqual({
+      generation: 2,
     });
     expect(server.nodeFeatureRules.map((r) => r.metadata.name)).toEqual(['image-compat']);
+    const patch = server.requests.filter((r) => r.method === 'PATCH').at(-1);
+    expect(patch?.path).toBe('/apis/nfd.k8s-sigs.io/v1alpha1/nodefeaturerules/image-compat');
+    expect(patch?.query).toEqual({ fieldManager: 'nfd', force: 'true' });
+    expect(patch?.headers['content-type']).toBe('application/apply-patch+yaml');
   });
 
   it('lists nodes with their labels, paged', async () => {
