@@ -61,10 +61,13 @@ export interface Requester {
   request<T>(request: KubeRequest): Promise<T>;
 }
 
+/** Resources that live in no namespace: no "namespaces" wording for them. */
+const CLUSTER_SCOPED = new Set(['nodes', 'nodefeaturerules.nfd.k8s-sigs.io']);
+
 function describeTarget(target: RequestTarget): string {
   const where =
     target.namespace === undefined
-      ? target.name === undefined && target.verb === 'list'
+      ? target.name === undefined && target.verb === 'list' && !CLUSTER_SCOPED.has(target.resource)
         ? ' (all namespaces)'
         : ''
       : ` in namespace "${target.namespace}"`;
@@ -108,12 +111,17 @@ export function statusError(
       const group =
         status?.details?.group ??
         (target.resource.includes('.') ? target.resource.slice(target.resource.indexOf('.') + 1) : '');
-      const scope = target.namespace === undefined ? '--all-namespaces' : `-n ${target.namespace}`;
+      const scope =
+        target.namespace !== undefined
+          ? ` -n ${target.namespace}`
+          : CLUSTER_SCOPED.has(target.resource)
+            ? ''
+            : ' --all-namespaces';
       return new KubeApiError(
         statusCode,
         status,
         `forbidden: cannot ${what}: ${said}`,
-        `RBAC must allow the verb "${target.verb}" on the resource "${resource}"${group === '' ? '' : ` of API group "${group}"`}; check with: kubectl auth can-i ${target.verb} ${target.resource} ${scope}`,
+        `RBAC must allow the verb "${target.verb}" on the resource "${resource}"${group === '' ? '' : ` of API group "${group}"`}; check with: kubectl auth can-i ${target.verb} ${target.resource}${scope}`,
       );
     }
     case 404: {
@@ -164,7 +172,8 @@ function networkError(loaded: LoadedKubeConfig, target: RequestTarget, cause: un
   if (code !== undefined && TLS_CODES.has(code)) {
     return new NfdError(
       'KUBE_API',
-      `cannot verify the TLS certificate of the API server at ${loaded.server}: ${message}`,
+      // Node's own advice about its command-line flags means nothing to a user of this tool.
+      `cannot verify the TLS certificate of the API server at ${loaded.server}: ${message.replace(/;\s*if the root CA is installed locally.*$/s, '')}`,
       {
         cause,
         hint: `check certificate-authority(-data) of the cluster of context "${loaded.context}" in ${loaded.source}`,

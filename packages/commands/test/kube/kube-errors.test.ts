@@ -110,6 +110,11 @@ current-context: x
     const result = await run(['test', '-f', RULE, '-n', 'gpu-node'], { env: { KUBECONFIG: file } });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`cannot verify the TLS certificate of the API server at ${api.url}`);
+    // One line naming the server and the certificate problem, no Node.js advice.
+    expect(result.stderr.split('\n')[0]).toMatch(
+      /^error: cannot verify the TLS certificate of the API server at \S+: [\w -]+$/,
+    );
+    expect(result.stderr).not.toContain('Node.js');
   });
 });
 

@@ -452,7 +452,9 @@ class Transport implements RegistryTransport {
       );
     }
     if (codes.some((c) => TLS_CERT_CODES.has(c))) {
-      return new NfdError('OCI_PROTOCOL', `TLS certificate of ${url.host} was not accepted: ${reason}`, {
+      // Node's own advice about its command-line flags means nothing to a user of this tool.
+      const why = reason.replace(/;\s*if the root CA is installed locally.*$/s, '');
+      return new NfdError('OCI_PROTOCOL', `TLS certificate of ${url.host} was not accepted: ${why}`, {
         cause: error,
         hint: 'pass the CA that signed it with --ca-file, or --insecure to skip verification (not recommended)',
       });
