@@ -1,8 +1,13 @@
-// A Kubernetes API server of the tests' own: HTTPS (a self-signed certificate made with the openssl
-// CLI) or HTTP on 127.0.0.1, speaking the wire format of what nfd-ts calls: discovery, NodeFeature
-// lists (label selectors, limit/continue paging), nodes, batch/v1 Jobs, pods, pod logs,
-// NodeFeatureRule create, and Status objects for 400/401/403/404/409. No real API server can run
-// on these machines; this one keeps to what the real one answers for these requests.
+// The stand-in Kubernetes API server of the fast tests: HTTPS (a self-signed certificate made with
+// the openssl CLI) or HTTP on 127.0.0.1, speaking the wire format of what nfd-ts calls. It
+// implements: discovery; lists with equality- and set-based label selectors (`a=b`, `a!=b`,
+// `a in (x,y)`, `a notin (x)`, `a`, `!a`), limit/continue paging and 410 Gone for a continue token
+// older than a compaction (`expireContinueTokens`); get/create/delete of nodes, NodeFeatures,
+// batch/v1 Jobs, pods and pod logs; server-side apply of whole objects (generation kept when the
+// spec is unchanged); RBAC refusals configured by `forbid`; Status objects for 400/401/403/404/409/
+// 410. It does not implement field managers' ownership, merge patches, watches or admission. The
+// real control plane (test/support/kube-cluster.ts) is the reference: the same commands are run
+// against both in apps/kubectl-nfd/test/e2e/real-apiserver.test.ts.
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -205,6 +210,8 @@ export class FakeApiServer {
   private readonly logs = new Map<string, string>();
   private readonly forbidden: Forbidden[] = [];
   private resourceVersion = 1000;
+  /** Continue tokens of lists begun before this revision are expired (410 Gone). */
+  private compactedRevision = 0;
   private server: http.Server | https.Server | undefined;
   private baseUrl = '';
 
@@ -285,6 +292,14 @@ ${token === '' ? '    {}\n' : `    token: ${token}\n`}`,
   }
 
   // ---- seeding and inspection ----
+
+  /** Runs after each list page is sent (a test compacts "etcd" between pages with it). */
+  afterListPage: (() => void) | undefined;
+
+  /** Expires every continue token handed out so far, as an etcd compaction does. */
+  expireContinueTokens(): void {
+    this.compactedRevision = ++this.resourceVersion;
+  }
 
   private key(namespace: string | undefined, name: string): string {
     return namespace === undefined ? name : `${namespace}/${name}`;
@@ -704,10 +719,24 @@ ${token === '' ? '    {}\n' : `    token: ${token}\n`}`,
     if (query.continue !== undefined && query.continue !== '') {
       try {
         const token = JSON.parse(Buffer.from(query.continue, 'base64').toString('utf8')) as {
+          rv: number;
           ns: string;
           name: string;
         };
         if (typeof token.ns !== 'string' || typeof token.name !== 'string') throw new Error('bad token');
+        if (token.rv < this.compactedRevision) {
+          // etcd compacted the revision the list started at, as a real API server answers.
+          this.send(
+            res,
+            410,
+            statusObject(
+              410,
+              'Expired',
+              'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.',
+            ),
+          );
+          return;
+        }
         start = all.findIndex(
           (s) =>
             (compare(s.object.metadata.namespace ?? '', token.ns) ||
@@ -751,6 +780,7 @@ ${token === '' ? '    {}\n' : `    token: ${token}\n`}`,
       200,
       `{"apiVersion":${JSON.stringify(apiVersion)},"kind":${JSON.stringify(`${info.kind}List`)},"metadata":${JSON.stringify(metadata)},"items":[${items.join(',')}]}`,
     );
+    this.afterListPage?.();
   }
 
   private discovery(path: string): unknown {

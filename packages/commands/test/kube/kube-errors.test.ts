@@ -118,6 +118,34 @@ current-context: x
   });
 });
 
+describe('paging', () => {
+  it('a continue token that expired between pages (410 Gone): exit 2, one line, "run the command again"', async () => {
+    const api = await server({ maxPageSize: 2 });
+    for (let i = 0; i < 3; i++) {
+      api.addNode(`extra-${i}`);
+      const object = await fixtureNodeFeature('gpu-node');
+      api.addNodeFeatures({
+        ...object,
+        metadata: {
+          ...object.metadata,
+          name: `extra-${i}`,
+          labels: { 'nfd.node.kubernetes.io/node-name': `extra-${i}` },
+        },
+      });
+    }
+    api.afterListPage = () => api.expireContinueTokens();
+    const env = { KUBECONFIG: api.writeKubeconfig(dir, { file: 'expiring' }) };
+    const result = await run(['compat', 'validate-cluster', '--spec', SPEC], { env });
+    api.afterListPage = undefined;
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(
+      /^error: cannot list \S+ .*the list changed too much while it was paged \(410 Gone\): The provided continue parameter is too old/,
+    );
+    expect(result.stderr).toContain('hint: run the command again');
+  });
+});
+
 describe('kubeconfig problems (exit 2)', () => {
   it('a file that is not a kubeconfig is named', async () => {
     const file = join(dir, 'broken');
