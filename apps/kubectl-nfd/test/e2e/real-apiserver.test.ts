@@ -76,6 +76,7 @@ function kubectl(args: string[], kubeconfig: string) {
       {
         cwd: repo,
         encoding: 'utf8',
+        maxBuffer: 256 * 1024 * 1024,
         env: { ...process.env, PATH: `${dir}:${process.env.PATH}`, NO_COLOR: '1', KUBECONFIG: kubeconfig },
       },
       (error, stdout, stderr) => {
@@ -131,6 +132,53 @@ describe(`a real kube-apiserver through the real kubectl`, skipUnless(missing), 
       /^error: forbidden: cannot patch nodefeaturerules\.nfd\.k8s-sigs\.io "nfd-compat-\w+": .*User "viewer" cannot patch resource "nodefeaturerules"/,
     );
   });
+
+  it('validate-cluster pages through 2,000 NodeFeatures, 100 a page, to the same matrix as one unpaged list', async () => {
+    const flags = ['AVX', 'AVX2', 'AVX512F', 'SSE4', 'FMA3'];
+    const seed = async (i: number): Promise<void> => {
+      const name = `bulk-${String(i).padStart(4, '0')}`;
+      const node = await cluster?.request('POST', '/api/v1/nodes', {
+        apiVersion: 'v1',
+        kind: 'Node',
+        metadata: { name, annotations: { test: 'nfd-ts' } },
+      });
+      const elements = Object.fromEntries(flags.filter((_, bit) => (i >> bit) & 1).map((flag) => [flag, {}]));
+      const feature = await cluster?.request(
+        'POST',
+        '/apis/nfd.k8s-sigs.io/v1alpha1/namespaces/node-feature-discovery/nodefeatures',
+        {
+          apiVersion: 'nfd.k8s-sigs.io/v1alpha1',
+          kind: 'NodeFeature',
+          metadata: { name, labels: { 'nfd.node.kubernetes.io/node-name': name } },
+          spec: {
+            features: {
+              flags: { 'cpu.cpuid': { elements } },
+              attributes: {
+                'kernel.version': { elements: { major: '6', minor: String(i % 12), full: `6.${i % 12}.0` } },
+              },
+              instances: {},
+            },
+          },
+        },
+      );
+      expect([node?.status, feature?.status]).toEqual([201, 201]);
+    };
+    const queue = Array.from({ length: 2000 }, (_, i) => i);
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        for (let i = queue.shift(); i !== undefined; i = queue.shift()) await seed(i);
+      }),
+    );
+    const admin = cluster?.kubeconfig.admin ?? '';
+    const args = ['nfd', 'compat', 'validate-cluster', '--spec', spec, '-o', 'json'];
+    const paged = await kubectl([...args, '--chunk-size', '100'], admin);
+    const whole = await kubectl([...args, '--chunk-size', '0'], admin);
+    expect(paged.stderr).toBe('');
+    expect(paged.code).toBe(whole.code);
+    expect(paged.stdout).toBe(whole.stdout);
+    const report = JSON.parse(paged.stdout) as { nodes: { name: string }[] };
+    expect(report.nodes.filter((node) => node.name.startsWith('bulk-'))).toHaveLength(2000);
+  }, 240_000);
 
   it('the read-only viewer may validate the cluster', async () => {
     const result = await kubectl(

@@ -22,7 +22,7 @@ export interface KubeOptions {
   signal?: AbortSignal;
   /** Relative --kubeconfig and KUBECONFIG paths resolve against this directory (default: process.cwd()). */
   cwd?: string;
-  /** Items per list request (`limit`; default 500, as kubectl, and 100 for NodeFeatures). */
+  /** Items per list request (`limit`; default 500, as kubectl, and 100 for NodeFeatures; 0: one unpaged request). */
   pageSize?: number;
   /** Sent as User-Agent. */
   userAgent?: string;
@@ -110,7 +110,7 @@ async function listAll<T, U = T>(
     const page = requester.request<string>({
       method: 'GET',
       path,
-      query: { labelSelector, limit: String(pageSize), continue: token },
+      query: { labelSelector, limit: pageSize === 0 ? undefined : String(pageSize), continue: token },
       raw: true,
       target,
     });

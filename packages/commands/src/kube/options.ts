@@ -1,4 +1,4 @@
-import { Option } from '@commander-js/extra-typings';
+import { InvalidArgumentError, Option } from '@commander-js/extra-typings';
 import type { CommandContext } from '../context.ts';
 import { type RequestTimeoutFlags, requestTimeoutMs, requestTimeoutOption } from '../request-timeout.ts';
 import { connectKube, type KubeClient, type KubeOptions } from './client.ts';
@@ -9,6 +9,8 @@ import { connectKube, type KubeClient, type KubeOptions } from './client.ts';
 const GROUP = 'Kubernetes flags:';
 
 export interface KubeFlags extends RequestTimeoutFlags {
+  /** `--chunk-size`: objects per list request; 0 = no paging. */
+  chunkSize?: number;
   kubeconfig?: string;
   context?: string;
   namespace?: string;
@@ -28,8 +30,20 @@ export function kubeOptions(options: { shortKubeconfig?: boolean } = {}): Option
       '--namespace <ns>',
       'namespace of the NodeFeature objects (default: all namespaces)',
     ).helpGroup(GROUP),
+    new Option(
+      '--chunk-size <n>',
+      "list in pages of N objects, as kubectl's flag (0: all at once; default: 500, and 100 NodeFeatures)",
+    )
+      .argParser(parseChunkSize)
+      .helpGroup(GROUP),
     requestTimeoutOption(GROUP),
   ];
+}
+
+function parseChunkSize(text: string): number {
+  if (!/^\d+$/.test(text.trim()))
+    throw new InvalidArgumentError('expected a number of objects (0: no paging)');
+  return Number(text.trim());
 }
 
 /** The KubeOptions of a command's flags and the host (environment, cwd, Ctrl-C signal). */
@@ -41,6 +55,7 @@ export function kubeOptionsOf(ctx: CommandContext, flags: KubeFlags): KubeOption
     userAgent: `nfd-ts/${ctx.host.version}`,
     stdinIsTerminal: process.getBuiltinModule('node:tty').isatty(0),
     requestTimeoutMs: requestTimeoutMs(flags),
+    ...(flags.chunkSize === undefined ? {} : { pageSize: flags.chunkSize }),
     ...(flags.kubeconfig === undefined ? {} : { kubeconfig: flags.kubeconfig }),
     ...(flags.context === undefined ? {} : { context: flags.context }),
     ...(flags.namespace === undefined ? {} : { namespace: flags.namespace }),

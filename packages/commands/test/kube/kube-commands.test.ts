@@ -64,6 +64,22 @@ describe('test -f RULE -n NODE', () => {
     });
   });
 
+  it("--chunk-size sets the page size (kubectl's flag); 0 lists in one request", async () => {
+    for (const [size, limit] of [
+      ['7', '7'],
+      ['0', undefined],
+    ] as const) {
+      const before = server.requests.length;
+      const result = await run(['test', '-f', RULE, '-n', 'gpu-node', '--chunk-size', size], { env });
+      expect(result.code).toBe(0);
+      const list = server.requests.slice(before).filter((r) => r.path.endsWith('/nodefeatures'));
+      expect(list[0]?.query.limit).toBe(limit);
+    }
+    const bad = await run(['test', '-f', RULE, '-n', 'gpu-node', '--chunk-size', 'lots'], { env });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("option '--chunk-size <n>' argument 'lots' is invalid");
+  });
+
   it('prints the text report naming the node, and runs in the kubectl plugin with -k and --context', async () => {
     const result = await run(
       ['test', '-f', RULE, '-k', env.KUBECONFIG ?? '', '--context', 'fake', '-n', 'arm-node'],
