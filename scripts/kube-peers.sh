@@ -4,7 +4,7 @@
 #   kube-apiserver, kube-controller-manager  v1.34.4, built with `go build` from the Go module proxy
 #       (a wrapper module requiring k8s.io/kubernetes with a `replace` line for each of its staging
 #       modules) and cached, keyed by version, in
-#       ${XDG_CACHE_HOME:-$HOME/.cache}/nfd-ts/kube/v1.34.4   (or $NFD_KUBE_CACHE)
+#       ${XDG_CACHE_HOME:-$HOME/.cache}/nfd-ts/kube/v1.34.4   (or $NFD_KUBE_CACHE)  # path-check: allow (the user's cache)
 #       A cold build takes tens of minutes on 2 cores, a warm one (Go build cache) a few; only
 #       `--build` builds, otherwise a missing cache is reported in one line and the tests skip.
 #   etcd  Debian's etcd-server, unpacked from the .deb into the peers' bin (as docker-registry).
@@ -23,7 +23,7 @@ NFD_VERSION=v0.18.3
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 PEERS=${NFD_TEST_PEERS:-$REPO/.test-peers}
 BIN=$PEERS/bin
-CACHE=${NFD_KUBE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/nfd-ts/kube/$KUBE_VERSION}
+CACHE=${NFD_KUBE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/nfd-ts/kube/$KUBE_VERSION} # path-check: allow (the user's cache)
 build=0
 [ "${1:-}" = --build ] && build=1
 mkdir -p "$BIN" "$PEERS/kube"

@@ -34,7 +34,7 @@ export interface KubeCluster {
 export function kubeCacheDir(): string {
   const override = process.env.NFD_KUBE_CACHE;
   if (override !== undefined && override !== '') return override;
-  const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
+  const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache'); // path-check: allow (the user's cache)
   return join(base, 'nfd-ts', 'kube', KUBE_VERSION);
 }
 

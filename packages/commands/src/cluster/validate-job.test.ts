@@ -39,6 +39,21 @@ describe('validateJobName', () => {
   });
 });
 
+describe('a run id (compat job --apply)', () => {
+  it("labels the Job and its pods, names the Job for the run, and selects only the run's pods", () => {
+    const plain: Any = validateJobManifest(options);
+    const run: Any = validateJobManifest({ ...options, runId: '0123456789' });
+    expect(run.metadata.labels['nfd.k8s-sigs.io/compat-run']).toBe('0123456789');
+    expect(run.spec.template.metadata.labels['nfd.k8s-sigs.io/compat-run']).toBe('0123456789');
+    expect(plain.metadata.labels['nfd.k8s-sigs.io/compat-run']).toBeUndefined();
+    expect(run.metadata.name).not.toBe(plain.metadata.name);
+    expect(run.metadata.name).toMatch(/^nfd-validate-worker-1-[0-9a-f]{10}$/);
+    expect(validatePodSelector(run.metadata.name, '0123456789')).toBe(
+      `app.kubernetes.io/instance=${run.metadata.name},nfd.k8s-sigs.io/compat-run=0123456789`,
+    );
+  });
+});
+
 describe('validateJobManifest', () => {
   const job: Any = validateJobManifest({ ...options, activeDeadlineSeconds: 360 });
   const pod = job.spec.template.spec;

@@ -10,6 +10,8 @@ export const VALIDATE_CONTAINER = 'image-compatibility';
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 export const NAME_LABEL = 'app.kubernetes.io/name';
 export const INSTANCE_LABEL = 'app.kubernetes.io/instance';
+/** The run of `compat job --apply` a Job and its pods belong to: each run collects only its own pods. */
+export const RUN_LABEL = 'nfd.k8s-sigs.io/compat-run';
 export const APP_NAME = 'nfd-validate-node';
 /** Annotations saying what a Job validates. */
 export const NODE_ANNOTATION = 'compat.nfd.k8s-sigs.io/node';
@@ -42,6 +44,12 @@ export interface ValidateJobOptions {
   /** The Job's activeDeadlineSeconds: it gives up by itself when the client stops waiting. */
   activeDeadlineSeconds?: number;
   ttlSecondsAfterFinished?: number;
+  /**
+   * The run this Job belongs to (`compat job --apply`): labelled on the Job and its pods, and part
+   * of the name's hash, so a run never meets the Jobs or the still-terminating pods of an earlier
+   * one. Printed manifests have none: they stay the same for the same input.
+   */
+  runId?: string;
 }
 
 const MAX_NAME = 63;
@@ -57,8 +65,8 @@ function shortHash(...parts: string[]): string {
  * the node name made label-safe and cut so the whole stays within 63 characters (a Job's name
  * becomes a pod label value). The hash covers image and node, so names never collide.
  */
-export function validateJobName(node: string, image: string): string {
-  const hash = shortHash(image, node);
+export function validateJobName(node: string, image: string, runId?: string): string {
+  const hash = runId === undefined ? shortHash(image, node) : shortHash(image, node, runId);
   const room = MAX_NAME - PREFIX.length - 1 - HASH_CHARS;
   const slug = node
     .toLowerCase()
@@ -69,9 +77,11 @@ export function validateJobName(node: string, image: string): string {
   return slug === '' ? `${PREFIX}${hash}` : `${PREFIX}${slug}-${hash}`;
 }
 
-/** The label selector of the pods of one validate Job. */
-export function validatePodSelector(jobName: string): string {
-  return `${INSTANCE_LABEL}=${jobName}`;
+/** The label selector of the pods of one validate Job (of one run, when it has a run id). */
+export function validatePodSelector(jobName: string, runId?: string): string {
+  return runId === undefined
+    ? `${INSTANCE_LABEL}=${jobName}`
+    : `${INSTANCE_LABEL}=${jobName},${RUN_LABEL}=${runId}`;
 }
 
 /** A batch/v1 Job, as much of it as we write. */
@@ -89,8 +99,13 @@ export interface ValidateJob {
 
 /** The Job that validates `options.node` against the spec of `options.image`. */
 export function validateJobManifest(options: ValidateJobOptions): ValidateJob {
-  const name = validateJobName(options.node, options.image);
-  const labels = { [NAME_LABEL]: APP_NAME, [INSTANCE_LABEL]: name, [MANAGED_BY_LABEL]: 'nfd' };
+  const name = validateJobName(options.node, options.image, options.runId);
+  const labels: Record<string, string> = {
+    [NAME_LABEL]: APP_NAME,
+    [INSTANCE_LABEL]: name,
+    [MANAGED_BY_LABEL]: 'nfd',
+  };
+  if (options.runId !== undefined) labels[RUN_LABEL] = options.runId;
   const annotations = { [NODE_ANNOTATION]: options.node, [IMAGE_ANNOTATION]: options.image };
   const spec: Record<string, unknown> = {
     backoffLimit: 1,

@@ -1,7 +1,7 @@
 // Running the validate Jobs: create them, wait for each node's report, always delete them.
 import type { CompatibilityStatus } from '@nfd/matcher';
 import type { KubeClient } from '../kube/index.ts';
-import { NODE_ANNOTATION, type ValidateJob, validatePodSelector } from './validate-job.ts';
+import { NODE_ANNOTATION, RUN_LABEL, type ValidateJob, validatePodSelector } from './validate-job.ts';
 
 /** One node's outcome: its validate-node report, or why there is none. */
 export type NodeOutcome = { name: string; statuses: CompatibilityStatus[] } | { name: string; error: string };
@@ -189,7 +189,10 @@ async function checkJob(
   namespace: string,
   entry: Tracked,
 ): Promise<NodeOutcome | undefined> {
-  const pods = await client.listPods(namespace, validatePodSelector(entry.job.metadata.name));
+  const pods = await client.listPods(
+    namespace,
+    validatePodSelector(entry.job.metadata.name, entry.job.metadata.labels[RUN_LABEL]),
+  );
   const active = pods.find((pod) => pod.phase === 'Running') ?? pods.find((pod) => pod.phase === 'Pending');
   entry.phase = active?.phase ?? (pods.length === 0 ? 'not created yet' : 'Pending');
   let lastFailure: string | undefined;

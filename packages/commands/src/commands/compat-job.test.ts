@@ -33,6 +33,7 @@ const cluster = {
   nodes: [] as { name: string; labels: Record<string, string> }[],
   pods: {} as Record<string, { phase: string; log: string }>,
   calls: [] as string[],
+  selectors: [] as string[],
   options: [] as KubeOptions[],
   jobs: new Map<string, string>(),
 };
@@ -60,7 +61,13 @@ vi.mock('../kube/index.ts', async (importOriginal) => {
           );
         },
         listPods: async (_namespace: string, selector: string) => {
-          const node = cluster.jobs.get(selector.split('=')[1] ?? '') ?? '';
+          // Each run asks for its own pods: the Job's instance and the run's id.
+          const match =
+            /^app\.kubernetes\.io\/instance=([^,]+),nfd\.k8s-sigs\.io\/compat-run=([0-9a-f]{10})$/.exec(
+              selector,
+            );
+          cluster.selectors.push(selector);
+          const node = cluster.jobs.get(match?.[1] ?? '') ?? '';
           const pod = cluster.pods[node];
           return pod === undefined ? [] : [{ name: `pod-${node}`, phase: pod.phase, nodeName: node }];
         },
@@ -89,8 +96,25 @@ beforeEach(() => {
     'arm-1': { phase: 'Failed', log: `warning: something\n${report('arm-node')}` },
   };
   cluster.calls = [];
+  cluster.selectors = [];
   cluster.options = [];
   cluster.jobs.clear();
+});
+
+describe('compat job --apply runs', () => {
+  it('each run has its own id: its Jobs are named for it and it collects only its own pods', async () => {
+    const first = await job('--node', 'gpu-1', '--apply', '-o', 'json', '--timeout', '5s');
+    const firstJobs = [...cluster.jobs.keys()];
+    const firstSelectors = [...cluster.selectors];
+    const second = await job('--node', 'gpu-1', '--apply', '-o', 'json', '--timeout', '5s');
+    expect(first.code).toBe(0);
+    expect(second.stdout).toBe(first.stdout);
+    const secondJobs = [...cluster.jobs.keys()].filter((name) => !firstJobs.includes(name));
+    expect(secondJobs).toHaveLength(1);
+    const runOf = (selector: string | undefined) => selector?.split('compat-run=')[1];
+    expect(runOf(firstSelectors[0])).toMatch(/^[0-9a-f]{10}$/);
+    expect(runOf(cluster.selectors.at(-1))).not.toBe(runOf(firstSelectors[0]));
+  });
 });
 
 describe('compat job without --apply', () => {

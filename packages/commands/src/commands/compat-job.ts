@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Command, Option } from '@commander-js/extra-typings';
 import type { CompatibilityStatus } from '@nfd/matcher';
 import { type CompatibilitySet, NfdError, stringifyForGo } from '@nfd/spec';
@@ -180,9 +181,10 @@ Examples:
         ...(flags.plainHttp === true ? ['--plain-http'] : []),
         ...(flags.insecure === true ? ['--insecure'] : []),
       ];
-      const manifests = (namespace: string | undefined): ValidateJob[] =>
+      const manifests = (namespace: string | undefined, runId?: string): ValidateJob[] =>
         nodes.map((node) =>
           validateJobManifest({
+            ...(runId === undefined ? {} : { runId }),
             node,
             image: flags.image,
             clientImage: flags.clientImage,
@@ -207,7 +209,9 @@ Examples:
       const kube = await getClient();
       const namespace = flags.namespace ?? kube.namespace;
       const logger = ctx.logger();
-      const outcomes = await runValidateJobs(kube, manifests(namespace), {
+      // A run of its own: its Jobs, and only its pods, whatever an earlier run left terminating.
+      const runId = randomBytes(5).toString('hex');
+      const outcomes = await runValidateJobs(kube, manifests(namespace, runId), {
         namespace,
         timeoutMs: timeoutSeconds * 1000,
         ...(ctx.host.signal === undefined ? {} : { signal: ctx.host.signal }),
