@@ -9,6 +9,7 @@ import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, wri
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createTestCertificates } from './certificates.ts';
 import { KUBE_VERSION } from './kube-version.ts';
 import { findPeer, peersBinDir } from './peers.ts';
 import { freePort, stopProcess, tailFile } from './processes.ts';
@@ -62,60 +63,9 @@ function run(file: string, args: readonly string[], cwd: string): string {
 /** CA, a serving certificate for 127.0.0.1/localhost, and the service-account key pair. */
 function certificates(dir: string): void {
   const openssl = findPeer('openssl') ?? 'openssl';
-  writeFileSync(
-    join(dir, 'san.cnf'),
-    'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n',
-  );
-  for (const args of [
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      'ca.key',
-      '-out',
-      'ca.crt',
-      '-days',
-      '2',
-      '-subj',
-      '/CN=nfd-test-ca',
-    ],
-    [
-      'req',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      'server.key',
-      '-out',
-      'server.csr',
-      '-subj',
-      '/CN=127.0.0.1',
-    ],
-    [
-      'x509',
-      '-req',
-      '-in',
-      'server.csr',
-      '-CA',
-      'ca.crt',
-      '-CAkey',
-      'ca.key',
-      '-CAcreateserial',
-      '-out',
-      'server.crt',
-      '-days',
-      '2',
-      '-extfile',
-      'san.cnf',
-    ],
-    ['genrsa', '-out', 'sa.key', '2048'],
-    ['rsa', '-in', 'sa.key', '-pubout', '-out', 'sa.pub'],
-  ]) {
-    run(openssl, args, dir);
-  }
+  createTestCertificates(openssl, dir);
+  run(openssl, ['genrsa', '-out', 'sa.key', '2048'], dir);
+  run(openssl, ['rsa', '-in', 'sa.key', '-pubout', '-out', 'sa.pub'], dir);
 }
 
 function kubeconfig(server: string, caFile: string, token: string): string {

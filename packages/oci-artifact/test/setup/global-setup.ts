@@ -30,6 +30,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TestProject } from 'vitest/node';
+import { createTestCertificates } from '../../../../test/support/certificates.ts';
 import { findPeer } from '../../../../test/support/peers.ts';
 import { freePort, stopProcess, tailFile } from '../../../../test/support/processes.ts';
 import { registryRequest } from '../helpers/registry-http.ts';
@@ -199,58 +200,7 @@ async function startAuth(binary: string | null): Promise<RegistryEndpoint | stri
   const storageDir = dir('auth', 'data');
   const run = (file: string, args: string[]): string =>
     execFileSync(file, args, { cwd: tls, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
-  run(openssl, [
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    'ca.key',
-    '-out',
-    'ca.crt',
-    '-days',
-    '2',
-    '-subj',
-    '/CN=nfd-test-ca',
-    '-addext',
-    'basicConstraints=critical,CA:TRUE',
-    '-addext',
-    'keyUsage=critical,keyCertSign,cRLSign',
-  ]);
-  run(openssl, [
-    'req',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    'server.key',
-    '-out',
-    'server.csr',
-    '-subj',
-    '/CN=localhost',
-  ]);
-  writeFileSync(
-    join(tls, 'ext.cnf'),
-    'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n',
-  );
-  run(openssl, [
-    'x509',
-    '-req',
-    '-in',
-    'server.csr',
-    '-CA',
-    'ca.crt',
-    '-CAkey',
-    'ca.key',
-    '-CAcreateserial',
-    '-out',
-    'server.crt',
-    '-days',
-    '2',
-    '-extfile',
-    'ext.cnf',
-  ]);
+  createTestCertificates(openssl, tls);
   const username = 'nfd';
   const password = randomBytes(12).toString('base64url');
   const htpasswdFile = join(base, 'htpasswd');
