@@ -137,8 +137,11 @@ async function waitReady(
   throw new Error(`kube-apiserver at ${url} not ready (${last}); log:\n${tailFile(log, 15)}`);
 }
 
-/** Starts etcd and kube-apiserver; installs NFD's CRDs and the viewer's RBAC. */
-export async function startKubeCluster(): Promise<KubeCluster> {
+/**
+ * Starts etcd and kube-apiserver (and, with `controllers`, kube-controller-manager, so that Jobs
+ * create Pods; no kubelet runs them: they stay Pending); installs NFD's CRDs and the viewer's RBAC.
+ */
+export async function startKubeCluster(options: { controllers?: boolean } = {}): Promise<KubeCluster> {
   const missing = missingKube();
   if (missing !== false) throw new Error(missing);
   const dir = mkdtempSync(join(tmpdir(), 'nfd-kube-'));
@@ -226,6 +229,25 @@ export async function startKubeCluster(): Promise<KubeCluster> {
     kubectl(['apply', '-f', join(peersBinDir(), '..', 'kube', 'nfd-api-crds.yaml')]);
     kubectl(['wait', '--for=condition=Established', '--timeout=60s', 'crd/nodefeatures.nfd.k8s-sigs.io']);
     kubectl(['apply', '-f', '-'], VIEWER_RBAC);
+    if (options.controllers === true) {
+      const managerLog = join(dir, 'kube-controller-manager.log');
+      const managerFd = openSync(managerLog, 'a');
+      const manager = spawn(
+        join(kubeCacheDir(), 'kube-controller-manager'),
+        [
+          `--kubeconfig=${files.admin}`,
+          '--leader-elect=false',
+          '--bind-address=127.0.0.1',
+          `--secure-port=${await freePort()}`,
+          `--service-account-private-key-file=${join(dir, 'sa.key')}`,
+          `--root-ca-file=${caFile}`,
+          '--controllers=*,-nodeipam,-nodelifecycle,-cloud-node-lifecycle,-service-lb-controller,-route,-persistentvolume-binder,-attachdetach,-persistentvolume-expander,-ephemeral-volume,-pv-protection,-pvc-protection',
+        ],
+        { stdio: ['ignore', managerFd, managerFd] },
+      );
+      closeSync(managerFd);
+      children.push(manager);
+    }
     const { Agent, request: httpsRequest } = await import('node:https');
     const agent = new Agent({ keepAlive: true, ca: readFileSync(caFile), maxSockets: 16 });
     const request = (method: string, path: string, body?: unknown) =>

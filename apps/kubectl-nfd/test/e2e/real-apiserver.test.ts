@@ -35,7 +35,7 @@ beforeAll(async () => {
   if (missing !== false) return;
   dir = mkdtempSync(join(tmpdir(), 'kubectl-nfd-real-'));
   symlinkSync(bin, join(dir, 'kubectl-nfd'));
-  cluster = await startKubeCluster();
+  cluster = await startKubeCluster({ controllers: true });
   standIn = await startFakeApiServer();
   standInKubeconfig = standIn.writeKubeconfig(dir);
   cluster.kubectl(['create', 'namespace', 'node-feature-discovery']);
@@ -179,6 +179,60 @@ describe(`a real kube-apiserver through the real kubectl`, skipUnless(missing), 
     const report = JSON.parse(paged.stdout) as { nodes: { name: string }[] };
     expect(report.nodes.filter((node) => node.name.startsWith('bulk-'))).toHaveLength(2000);
   }, 240_000);
+
+  it('compat job --apply: the API server takes our Jobs, the controllers make their Pods, and the run deletes its Jobs', async () => {
+    cluster?.kubectl(['create', 'namespace', 'nfd-jobs']);
+    const pending = kubectl(
+      [
+        'nfd',
+        'compat',
+        'job',
+        '--image',
+        'registry.example/app:1',
+        '--client-image',
+        'registry.example/nfd:1',
+        '--node',
+        'gpu-node',
+        '--apply',
+        '--timeout',
+        '8s',
+        '--namespace',
+        'nfd-jobs',
+        '-o',
+        'json',
+      ],
+      cluster?.kubeconfig.admin ?? '',
+    );
+    // While it waits: the Job controller has made the run's Pod, bound to the node by name.
+    let pods: { metadata: { labels: Record<string, string> }; spec: { nodeName: string } }[] = [];
+    for (let i = 0; i < 40 && pods.length === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      pods = JSON.parse(
+        cluster?.kubectl([
+          'get',
+          'pods',
+          '-n',
+          'nfd-jobs',
+          '-l',
+          'nfd.k8s-sigs.io/compat-run',
+          '-o',
+          'json',
+        ]) ?? '{}',
+      ).items;
+    }
+    const result = await pending;
+    expect(pods, result.stderr).toHaveLength(1);
+    expect(pods[0]?.spec.nodeName).toBe('gpu-node');
+    // No kubelet runs it: no report within the timeout, said per node; exit 2 (no node validated).
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('error: no node could be validated (1 failed)');
+    expect(result.stdout).toMatch(
+      /no report within 8s \(Job nfd-validate-gpu-node-[0-9a-f]{10}, pod Pending\)/,
+    );
+    expect(pods[0]?.metadata.labels['nfd.k8s-sigs.io/compat-run']).toMatch(/^[0-9a-f]{10}$/);
+    const jobs = JSON.parse(cluster?.kubectl(['get', 'jobs', '-n', 'nfd-jobs', '-o', 'json']) ?? '{}').items;
+    expect(jobs).toEqual([]);
+  }, 60_000);
 
   it('the read-only viewer may validate the cluster', async () => {
     const result = await kubectl(
