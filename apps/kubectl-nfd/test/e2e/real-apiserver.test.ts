@@ -256,6 +256,41 @@ describe(`a real kube-apiserver through the real kubectl`, skipUnless(missing), 
     expect(result.stderr).toContain('kubectl auth can-i list nodefeatures.nfd.k8s-sigs.io --all-namespaces');
   });
 
+  it.each([
+    [
+      'validate-cluster',
+      ['nfd', 'compat', 'validate-cluster', '--spec', spec],
+      /^error: forbidden: cannot list (nodes|nodefeatures\.nfd\.k8s-sigs\.io)\b.*User "nobody" cannot list resource/,
+    ],
+    [
+      'job --apply',
+      [
+        'nfd',
+        'compat',
+        'job',
+        '--image',
+        'r.example/a:1',
+        '--client-image',
+        'r.example/n:1',
+        '--node',
+        'gpu-node',
+        '--apply',
+        '--namespace',
+        'default',
+      ],
+      /^error: forbidden: cannot create jobs\.batch "nfd-validate-gpu-node-\w+" in namespace "default": .*User "nobody" cannot create resource "jobs" in API group "batch"/,
+    ],
+  ] as const)(
+    '%s without rights: exit 2, one line naming the verb and resource',
+    async (_what, args, line) => {
+      const result = await kubectl([...args], cluster?.kubeconfig.nobody ?? '');
+      expect(result.code).toBe(2);
+      const errors = result.stderr.split('\n').filter((l) => l.startsWith('error: '));
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatch(line);
+    },
+  );
+
   it('a token the server does not know: exit 2, 401 in one line', async () => {
     const bad = join(dir, 'bad.kubeconfig');
     writeFileSync(
