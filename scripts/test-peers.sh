@@ -147,45 +147,28 @@ go_peer oras oras.land/oras oras.land/oras/cmd/oras v1.3.3 1.25.7 version
 go_peer krew sigs.k8s.io/krew sigs.k8s.io/krew/cmd/krew v0.4.3 1.22.0 version
 go_peer validate-krew-manifest sigs.k8s.io/krew sigs.k8s.io/krew/cmd/validate-krew-manifest v0.4.3 1.22.0 -help
 
+# apt_peer PROGRAM PACKAGE: PROGRAM on PATH, else `apt-get install PACKAGE` (root only).
+apt_peer() {
+  if command -v "$1" >/dev/null 2>&1; then
+    say "$1: present ($(command -v "$1"))"
+  elif ! is_root; then
+    say "$1: skipped: not on PATH and not root (run: sudo apt-get install $2)"
+    fatal=1
+  elif DEBIAN_FRONTEND=noninteractive apt_retry apt-get install -y --no-install-recommends "$2" &&
+    command -v "$1" >/dev/null 2>&1; then
+    say "$1: installed (apt package $2)"
+  else
+    say "$1: skipped: apt-get install $2 failed: $(apt_tail)"
+    fatal=1
+  fi
+}
+
 # --- kubectl -------------------------------------------------------------------------------------
-if command -v kubectl >/dev/null 2>&1; then
-  say "kubectl: present ($(command -v kubectl))"
-elif ! is_root; then
-  say "kubectl: skipped: not on PATH and not root (run: sudo apt-get install kubectl)"
-  fatal=1
-elif DEBIAN_FRONTEND=noninteractive apt_retry apt-get install -y --no-install-recommends kubectl &&
-  command -v kubectl >/dev/null 2>&1; then
-  say "kubectl: installed (apt package kubectl)"
-else
-  say "kubectl: skipped: apt-get install kubectl failed: $(apt_tail)"
-  fatal=1
-fi
+apt_peer kubectl kubectl
 
 # --- qemu-user-static and the minimal root file systems of the single executables ---------------
-if command -v qemu-aarch64-static >/dev/null 2>&1; then
-  say "qemu-aarch64-static: present ($(command -v qemu-aarch64-static))"
-elif ! is_root; then
-  say "qemu-aarch64-static: skipped: not on PATH and not root (run: sudo apt-get install qemu-user-static)"
-  fatal=1
-elif DEBIAN_FRONTEND=noninteractive apt_retry apt-get install -y --no-install-recommends qemu-user-static &&
-  command -v qemu-aarch64-static >/dev/null 2>&1; then
-  say "qemu-aarch64-static: installed (apt package qemu-user-static)"
-else
-  say "qemu-aarch64-static: skipped: apt-get install qemu-user-static failed: $(apt_tail)"
-  fatal=1
-fi
-if command -v mmdebstrap >/dev/null 2>&1; then
-  say "mmdebstrap: present ($(command -v mmdebstrap))"
-elif ! is_root; then
-  say "mmdebstrap: skipped: not on PATH and not root (run: sudo apt-get install mmdebstrap)"
-  fatal=1
-elif DEBIAN_FRONTEND=noninteractive apt_retry apt-get install -y --no-install-recommends mmdebstrap &&
-  command -v mmdebstrap >/dev/null 2>&1; then
-  say "mmdebstrap: installed (apt package mmdebstrap)"
-else
-  say "mmdebstrap: skipped: apt-get install mmdebstrap failed: $(apt_tail)"
-  fatal=1
-fi
+apt_peer qemu-aarch64-static qemu-user-static
+apt_peer mmdebstrap mmdebstrap
 
 # What is available, not how it got there: a second run writes the same file.
 printf '%s' "$report" | sed 's/^\([a-z-]*\): \(installed\|present\).*$/\1: ok/' >"$PEERS/peers.txt"

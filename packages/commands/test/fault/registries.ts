@@ -11,8 +11,9 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writ
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { startOlareg } from '../../../../test/support/olareg.ts';
 import { findPeer, missingPeer } from '../../../../test/support/peers.ts';
-import { freePort, stopProcess, tailFile } from '../../../../test/support/processes.ts';
+import { stopProcess, tailFile } from '../../../../test/support/processes.ts';
 import type { RegistryKind } from './schedules.ts';
 
 export interface Registry {
@@ -144,48 +145,21 @@ export class Registries {
   }
 
   async #olareg(): Promise<Registry> {
-    const binary = findPeer('olareg') as string;
-    const base = this.#sub('olareg');
-    let lastError: unknown;
-    // olareg does not report a port chosen by the kernel: pick a free one, retry on a clash.
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const port = await freePort();
-      const logFile = join(base, `olareg-${attempt}.log`);
-      const out = openSync(logFile, 'a');
-      const child = spawn(
-        binary,
-        [
-          'serve',
-          '--addr',
-          '127.0.0.1',
-          '--port',
-          String(port),
-          '--dir',
-          this.#sub('olareg', 'data'),
-          '--api-delete',
-        ],
-        { stdio: ['ignore', out, out] },
-      );
-      closeSync(out);
-      this.#children.push(child);
-      const url = `http://127.0.0.1:${port}`;
-      try {
-        await waitReady(url, logFile, child);
-        return {
-          kind: 'olareg',
-          host: `127.0.0.1:${port}`,
-          url,
-          referrersApi: true,
-          username: null,
-          password: null,
-          authorization: null,
-        };
-      } catch (error) {
-        lastError = error;
-        await stopProcess(child);
-      }
-    }
-    throw lastError;
+    const { child, port } = await startOlareg(
+      findPeer('olareg') as string,
+      this.#sub('olareg'),
+      this.#sub('olareg', 'data'),
+    );
+    this.#children.push(child);
+    return {
+      kind: 'olareg',
+      host: `127.0.0.1:${port}`,
+      url: `http://127.0.0.1:${port}`,
+      referrersApi: true,
+      username: null,
+      password: null,
+      authorization: null,
+    };
   }
 }
 

@@ -31,8 +31,9 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TestProject } from 'vitest/node';
 import { createTestCertificates } from '../../../../test/support/certificates.ts';
+import { startOlareg as startOlaregPeer } from '../../../../test/support/olareg.ts';
 import { findPeer } from '../../../../test/support/peers.ts';
-import { freePort, stopProcess, tailFile } from '../../../../test/support/processes.ts';
+import { stopProcess, tailFile } from '../../../../test/support/processes.ts';
 import { registryRequest } from '../helpers/registry-http.ts';
 import type { Peer, RegistryEndpoint, TestPeers, TokenRegistryEndpoint } from './context.ts';
 import { startTokenServer, type TokenServer } from './token-server.ts';
@@ -319,54 +320,20 @@ async function startToken(binary: string | null): Promise<TokenRegistryEndpoint 
 
 async function startOlareg(binary: string | null): Promise<RegistryEndpoint | string> {
   if (!binary) return `olareg not installed (${installHint}; needs go >= 1.25 with the module proxy)`;
-  const base = dir('olareg');
   const storageDir = dir('olareg', 'data');
-  let lastError: unknown;
-  // olareg does not report a port chosen by the kernel: pick a free one, retry on a clash.
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freePort();
-    const logFile = join(base, `olareg-${attempt}.log`);
-    const out = openSync(logFile, 'a');
-    const child = spawn(
-      binary,
-      [
-        'serve',
-        '--addr',
-        '127.0.0.1',
-        '--port',
-        String(port),
-        '--dir',
-        dir('olareg', 'data'),
-        '--api-delete',
-      ],
-      { stdio: ['ignore', out, out] },
-    );
-    closeSync(out);
-    children.push({ name: 'olareg', child });
-    const endpoint: RegistryEndpoint = {
-      name: 'olareg',
-      host: `127.0.0.1:${port}`,
-      url: `http://127.0.0.1:${port}`,
-      plainHttp: true,
-      referrersApi: true,
-      username: null,
-      password: null,
-      caFile: null,
-      storageDir,
-    };
-    try {
-      await waitReady(endpoint, child, logFile);
-      return endpoint;
-    } catch (error) {
-      lastError = error;
-      await stopProcess(child);
-      children.splice(
-        children.findIndex((c) => c.child === child),
-        1,
-      );
-    }
-  }
-  throw lastError;
+  const { child, port } = await startOlaregPeer(binary, dir('olareg'), storageDir);
+  children.push({ name: 'olareg', child });
+  return {
+    name: 'olareg',
+    host: `127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${port}`,
+    plainHttp: true,
+    referrersApi: true,
+    username: null,
+    password: null,
+    caFile: null,
+    storageDir,
+  };
 }
 
 /** Starts docker-registry with `addr: 127.0.0.1:0` and returns the port it logs. */
